@@ -1,0 +1,49 @@
+#pragma once
+// The executors of the replica algorithms. A Backend runs the same Team-templated code over a
+// batch of replicas: the CPU backend with OpenMP (one SerialTeam per replica), the CUDA backend with
+// one block per replica (CudaBlockTeam). Pipeline stages talk only to this interface.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tlsx/engine/forces.hpp"
+#include "tlsx/engine/md_params.hpp"
+#include "tlsx/engine/minimize_params.hpp"
+#include "tlsx/engine/replica_batch.hpp"
+#include "tlsx/model/model.hpp"
+
+namespace tlsx {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;   // "cpu" or "cuda"
+  virtual std::string device() const = 0; // "4 OpenMP threads" / "NVIDIA H100 80GB HBM3 (sm_90)"
+
+  // Potential energy, virial and forces of every replica (builds the neighbour lists).
+  virtual std::vector<ForceResult> forces(ReplicaBatch& batch, const PairTable& table) = 0;
+
+  // Advances every replica by `steps` MD steps; when params.swap_every > 0, a swap sweep of
+  // params.swap_attempts attempts follows every swap_every steps. states[r] carries replica r's
+  // thermostat, counters and statistics (states.size() == batch.size()).
+  virtual void run_md(ReplicaBatch& batch, std::vector<MdReplicaState>& states, const PairTable& table,
+                      const MdParams& params, std::int64_t steps) = 0;
+
+  // Minimises every replica to its inherent structure.
+  virtual std::vector<MinimizeResult> minimize(ReplicaBatch& batch, const PairTable& table,
+                                               const MinimizeParams& params) = 0;
+};
+
+// "cpu", "cuda" or "auto" (CUDA when a device is present, else CPU with a one-line notice on
+// stderr). Asking for "cuda" without support or without a device is an Error, never a crash.
+std::unique_ptr<Backend> make_backend(const std::string& choice, int threads = 0);
+
+// For --version: whether CUDA support is compiled in and which device is seen.
+std::string describe_backends();
+
+// CUDA runtime queries; false / "" without CUDA support.
+bool cuda_compiled_in();
+int cuda_device_count();
+std::string cuda_device_name(int device);
+
+}  // namespace tlsx

@@ -1,0 +1,110 @@
+#pragma once
+// Forces, potential energy and virial of one replica under a pair table (Team-templated).
+#include "tlsx/core/hd.hpp"
+#include "tlsx/core/team.hpp"
+#include "tlsx/engine/replica.hpp"
+#include "tlsx/model/model.hpp"
+
+namespace tlsx {
+
+struct ForceResult {
+  double energy = 0.0;  // total potential energy U = sum_{i<j} V_ij
+  double virial = 0.0;  // W = sum_{i<j} r_ij . f_ij (pressure P = (N k T + W/3) / V)
+};
+
+// Requires an up-to-date neighbour list. On a team that may scatter (SerialTeam) the upper half of
+// each row is a half list and Newton's third law halves the pair work; otherwise each worker sums
+// its particle's whole row (no atomics) and every pair is counted twice.
+template <class Team>
+TLSX_HD ForceResult compute_forces(const Team& team, const PairTable& table, const ReplicaView& r) {
+  const int n = r.n;
+  const NeighborListView& nl = r.nbr;
+  double* fx = r.force;
+  double* fy = r.force + n;
+  double* fz = r.force + 2 * n;
+  if constexpr (Team::scatter_safe) {
+    team.for_each(3 * n, [&](int k) { r.force[k] = 0.0; });
+    ForceResult out;
+    team.for_each(n, [&](int i) {
+      const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
+      const int si = r.species[i];
+      double fxi = 0.0, fyi = 0.0, fzi = 0.0, e = 0.0, w = 0.0;
+      const int m = nl.count_upper[i];
+      for (int k = 0; k < m; ++k) {
+        const int j = nl.neighbor(i, k);
+        const double dx = r.box.minimum_image(xi - r.x(j, 0), 0);
+        const double dy = r.box.minimum_image(yi - r.x(j, 1), 1);
+        const double dz = r.box.minimum_image(zi - r.x(j, 2), 2);
+        double v, fr;
+        if (table(si, r.species[j]).evaluate(dx * dx + dy * dy + dz * dz, v, fr)) {
+          e += v;
+          w += fr * (dx * dx + dy * dy + dz * dz);
+          fxi += fr * dx;
+          fyi += fr * dy;
+          fzi += fr * dz;
+          fx[j] -= fr * dx;
+          fy[j] -= fr * dy;
+          fz[j] -= fr * dz;
+        }
+      }
+      fx[i] += fxi;
+      fy[i] += fyi;
+      fz[i] += fzi;
+      out.energy += e;
+      out.virial += w;
+    });
+    return out;
+  } else {
+    const Pair2 ew = team.sum2(n, [&](int i) {
+      const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
+      const int si = r.species[i];
+      double fxi = 0.0, fyi = 0.0, fzi = 0.0;
+      Pair2 acc;
+      const int m = nl.count[i];
+      for (int k = 0; k < m; ++k) {
+        const int j = nl.neighbor(i, k);
+        const double dx = r.box.minimum_image(xi - r.x(j, 0), 0);
+        const double dy = r.box.minimum_image(yi - r.x(j, 1), 1);
+        const double dz = r.box.minimum_image(zi - r.x(j, 2), 2);
+        double v, fr;
+        if (table(si, r.species[j]).evaluate(dx * dx + dy * dy + dz * dz, v, fr)) {
+          acc.a += v;
+          acc.b += fr * (dx * dx + dy * dy + dz * dz);
+          fxi += fr * dx;
+          fyi += fr * dy;
+          fzi += fr * dz;
+        }
+      }
+      fx[i] = fxi;
+      fy[i] = fyi;
+      fz[i] = fzi;
+      return acc;
+    });
+    return {0.5 * ew.a, 0.5 * ew.b};
+  }
+}
+
+// Energy of particle i with all its neighbours if it had species s (swap Monte Carlo). Skips
+// particle `skip` (the swap partner, whose species changes too).
+template <class Team>
+TLSX_HD double particle_energy_as(const Team& team, const PairTable& table, const ReplicaView& r, int i, int s,
+                                  int skip) {
+  const NeighborListView& nl = r.nbr;
+  const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
+  return team.sum(nl.count[i], [&](int k) {
+    const int j = nl.neighbor(i, k);
+    if (j == skip) return 0.0;
+    const double dx = r.box.minimum_image(xi - r.x(j, 0), 0);
+    const double dy = r.box.minimum_image(yi - r.x(j, 1), 1);
+    const double dz = r.box.minimum_image(zi - r.x(j, 2), 2);
+    return table(s, r.species[j]).energy(dx * dx + dy * dy + dz * dz);
+  });
+}
+
+// Largest absolute force component (the convergence measure of the minimisers).
+template <class Team>
+TLSX_HD double max_force_component(const Team& team, const ReplicaView& r) {
+  return team.max(3 * r.n, [&](int k) { return fabs(r.force[k]); });
+}
+
+}  // namespace tlsx

@@ -1,0 +1,135 @@
+#pragma once
+// Verlet neighbour list with a skin (Team-templated, shared by both backends).
+// Rebuilt when any particle has moved more than skin/2 since the last build, which guarantees that
+// no pair inside the interaction cutoff is missing. The list uses the largest pair cutoff for every
+// pair so that swap Monte Carlo (which changes pair types) never needs a rebuild.
+#include "tlsx/core/hd.hpp"
+#include "tlsx/engine/replica.hpp"
+
+namespace tlsx {
+
+struct CellGrid {
+  int dim[3];
+  TLSX_HD int total() const { return dim[0] * dim[1] * dim[2]; }
+};
+
+// Cells at least `cutoff` wide; a grid under three cells along an axis cannot use a 27-cell stencil
+// without visiting a cell twice, so such boxes fall back to all pairs (dim = {0,0,0}).
+TLSX_HD inline CellGrid cell_grid_for(const Box& box, double cutoff, int capacity) {
+  CellGrid g{{0, 0, 0}};
+  for (int d = 0; d < 3; ++d) {
+    const int m = static_cast<int>(box.length[d] / cutoff);
+    if (m < 3) return CellGrid{{0, 0, 0}};
+    g.dim[d] = m;
+  }
+  if (g.total() > capacity) return CellGrid{{0, 0, 0}};
+  return g;
+}
+
+template <class Team>
+TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
+  const NeighborListView& nl = r.nbr;
+  const int n = r.n;
+  const double rc2 = nl.cutoff * nl.cutoff;
+  const CellGrid grid = cell_grid_for(r.box, nl.cutoff, nl.n_cells_capacity);
+  const bool use_cells = grid.total() > 0;
+
+  auto cell_coord = [&](int i, int d) {
+    int c = static_cast<int>(r.box.wrap(r.x(i, d), d) * r.box.inverse[d] * grid.dim[d]);
+    return c >= grid.dim[d] ? grid.dim[d] - 1 : c;
+  };
+  auto cell_of = [&](int i) {
+    return (cell_coord(i, 0) * grid.dim[1] + cell_coord(i, 1)) * grid.dim[2] + cell_coord(i, 2);
+  };
+
+  if (use_cells) {
+    // Counting sort of particles into cells: a short serial section.
+    team.single([&] {
+      const int nc = grid.total();
+      for (int c = 0; c <= nc; ++c) nl.cell_start[c] = 0;
+      for (int i = 0; i < n; ++i) nl.cell_start[cell_of(i)]++;
+      int running = 0;
+      for (int c = 0; c < nc; ++c) {
+        const int count = nl.cell_start[c];
+        nl.cell_start[c] = running;
+        running += count;
+      }
+      nl.cell_start[nc] = running;
+      for (int i = 0; i < n; ++i) nl.cell_particles[nl.cell_start[cell_of(i)]++] = i;
+      // The fill advanced each start to the next cell's start: shift back.
+      for (int c = nc - 1; c > 0; --c) nl.cell_start[c] = nl.cell_start[c - 1];
+      nl.cell_start[0] = 0;
+    });
+  }
+
+  team.for_each(n, [&](int i) {
+    const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
+    // Neighbours j > i are written from the front of the row, j < i from the back; the back part
+    // is then moved down behind the front part.
+    int upper = 0, lower = 0;
+    auto slot = [&](int k) -> int& { return nl.index[i * nl.stride_row + k * nl.stride_col]; };
+    auto consider = [&](int j) {
+      if (j == i) return;
+      const double dx = r.box.minimum_image(xi - r.x(j, 0), 0);
+      const double dy = r.box.minimum_image(yi - r.x(j, 1), 1);
+      const double dz = r.box.minimum_image(zi - r.x(j, 2), 2);
+      if (dx * dx + dy * dy + dz * dz < rc2) {
+        if (upper + lower < nl.capacity) {
+          if (j > i) slot(upper) = j; else slot(nl.capacity - 1 - lower) = j;
+        }
+        if (j > i) ++upper; else ++lower;
+      }
+    };
+    if (use_cells) {
+      const int cx = cell_coord(i, 0), cy = cell_coord(i, 1), cz = cell_coord(i, 2);
+      for (int ox = -1; ox <= 1; ++ox)
+        for (int oy = -1; oy <= 1; ++oy)
+          for (int oz = -1; oz <= 1; ++oz) {
+            const int ax = (cx + ox + grid.dim[0]) % grid.dim[0];
+            const int ay = (cy + oy + grid.dim[1]) % grid.dim[1];
+            const int az = (cz + oz + grid.dim[2]) % grid.dim[2];
+            const int c = (ax * grid.dim[1] + ay) * grid.dim[2] + az;
+            for (int p = nl.cell_start[c]; p < nl.cell_start[c + 1]; ++p) consider(nl.cell_particles[p]);
+          }
+    } else {
+      for (int j = 0; j < n; ++j) consider(j);
+    }
+    if (upper + lower > nl.capacity) {
+      // The caller sees the flag, grows the capacity and rebuilds; the row is left empty.
+      nl.status[0] = 1;
+      upper = lower = 0;
+    }
+    // Move left (target start <= source start), so ascending copy never overwrites unread entries.
+    for (int k = 0; k < lower; ++k) slot(upper + k) = slot(nl.capacity - lower + k);
+    nl.count[i] = upper + lower;
+    nl.count_upper[i] = upper;
+    for (int d = 0; d < 3; ++d) nl.reference[d * n + i] = r.x(i, d);
+  });
+  team.single([&] { nl.status[1] += 1; });
+}
+
+// Largest squared displacement since the last build (minimum image not needed: positions are
+// unwrapped and continuous).
+template <class Team>
+TLSX_HD double max_displacement2(const Team& team, const ReplicaView& r) {
+  const int n = r.n;
+  return team.max(n, [&](int i) {
+    const double dx = r.x(i, 0) - r.nbr.reference[i];
+    const double dy = r.x(i, 1) - r.nbr.reference[n + i];
+    const double dz = r.x(i, 2) - r.nbr.reference[2 * n + i];
+    return dx * dx + dy * dy + dz * dz;
+  });
+}
+
+// Rebuilds when a particle moved more than skin/2. Returns true when it rebuilt.
+template <class Team>
+TLSX_HD bool update_neighbor_list(const Team& team, const ReplicaView& r) {
+  const double half = 0.5 * r.nbr.skin;
+  if (max_displacement2(team, r) <= half * half) return false;
+  team.sync();
+  build_neighbor_list(team, r);
+  team.sync();
+  return true;
+}
+
+}  // namespace tlsx
