@@ -15,6 +15,11 @@ namespace {
 using tlsx::testing::direct_sum;
 using tlsx::testing::lattice_batch;
 
+// The GPU's code path (every worker sums its own whole row) run serially on the CPU.
+struct FullRowTeam : tlsx::SerialTeam {
+  static constexpr bool scatter_safe = false;
+};
+
 TEST(Forces, MatchDirectAllPairsSum) {
   const tlsx::Model model = tlsx::ka2_model();
   for (int n : {343, 1000}) {  // all-pairs list (3 cells) and cell grid (4 cells per axis)
@@ -31,10 +36,6 @@ TEST(Forces, MatchDirectAllPairsSum) {
 }
 
 TEST(Forces, FullRowPathMatchesHalfListPath) {
-  // The GPU's code path (every worker sums its own whole row) run on the CPU.
-  struct FullRowTeam : tlsx::SerialTeam {
-    static constexpr bool scatter_safe = false;
-  };
   const tlsx::Model model = tlsx::ka2_model();
   tlsx::ReplicaBatch batch = lattice_batch(model, 1000, 1, 5u);
   const tlsx::PairTable table = model.pair_table();
