@@ -83,3 +83,15 @@ TEST(KA2Model, ConfigFileEqualsBuiltIn) {
 }
 
 }  // namespace
+
+namespace {
+TEST(KA2Model, TomlTextRoundTrip) {
+  const tlsx::Model m = tlsx::ka2_model();
+  const tlsx::Model back = tlsx::model_from_toml_text(tlsx::model_to_toml(m), "round trip");
+  EXPECT_EQ(back.epsilon, m.epsilon);
+  EXPECT_EQ(back.sigma, m.sigma);
+  EXPECT_EQ(back.species[1].element, "P");
+  EXPECT_EQ(back.species[2].fraction, m.species[2].fraction);
+  EXPECT_EQ(back.name, "KA2");
+}
+}  // namespace

@@ -1,13 +1,147 @@
 #pragma once
-// PLACEHOLDER (being written by the MD work).
+// Velocity-Verlet molecular dynamics of one replica with swap Monte Carlo sweeps between blocks of
+// steps (paper Sec. II C-D). The contract is stated in md.hpp; the thermostats in thermostats.hpp;
+// the swaps in swap_mc.hpp.
+//
+// One step (dt, mass m, forces F of the current positions):
+//     Nose-Hoover:  (xi, v_xi) half step, v <- s v              exp(iL_NHC dt/2)
+//     v <- v + dt/2 F/m ;  x <- x + dt v ;  F <- F(x) ;  v <- v + dt/2 F/m
+//     Nose-Hoover:  (xi, v_xi) half step, v <- s v              exp(iL_NHC dt/2)
+//     Berendsen:    v <- lambda v
+//     step += 1, kinetic statistics; when step % swap_every == 0: a swap sweep (and F <- F(x)).
+// A step boundary is the state between two such steps: (x, v, species, chain, counters) with F the
+// forces of (x, species). Everything after a boundary is a function of that state alone:
+//   - the neighbour-list rows are sorted (neighbor_list.hpp), so forces and swap energies do not
+//     depend on where the list was last built, and a call that rebuilds the list and recomputes F
+//     at entry continues bitwise as if it had never stopped;
+//   - a neighbour-list overflow can only occur at the rebuild after the drift; the step's starting
+//     x and v are kept in replica.scratch (and the chain in registers), restored on overflow, and
+//     md_run returns at the boundary before the failed step with state.status = 1.
+// Every worker keeps a private copy of the replica's scalar state (counters, chain, statistics),
+// updated redundantly from team reductions, and publishes it to `state` in team.single on return.
+#include <cstdint>
+
+#include "tlsx/core/hd.hpp"
 #include "tlsx/engine/forces.hpp"
 #include "tlsx/engine/md_params.hpp"
 #include "tlsx/engine/neighbor_list.hpp"
+#include "tlsx/engine/swap_mc.hpp"
+#include "tlsx/engine/thermostats.hpp"
 
 namespace tlsx {
+
+// K = m/2 sum v^2.
 template <class Team>
-TLSX_HD void md_run(const Team&, const PairTable&, const ReplicaView&, const MdParams&, MdReplicaState& s,
-                    std::uint64_t) {
-  s.status = 2;
+TLSX_HD double kinetic_energy(const Team& team, const ReplicaView& r, double mass) {
+  return 0.5 * mass * team.sum(3 * r.n, [&](int k) { return r.vel[k] * r.vel[k]; });
 }
+
+template <class Team>
+TLSX_HD void scale_velocities(const Team& team, const ReplicaView& r, double factor) {
+  team.for_each(3 * r.n, [&](int k) { r.vel[k] *= factor; });
+  team.sync();
+}
+
+template <class Team>
+TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView& r, const MdParams& params,
+                    MdReplicaState& state, std::uint64_t target_step) {
+  MdReplicaState s = state;  // this worker's copy
+  s.status = 0;
+  const int n3 = 3 * r.n;
+  const double dof = degrees_of_freedom(r.n);
+  const double dt = params.dt, half_kick = 0.5 * params.dt / params.mass;
+  const bool nose_hoover = params.thermostat == Thermostat::nose_hoover;
+  const bool berendsen = params.thermostat == Thermostat::berendsen;
+  double* saved_pos = r.scratch;
+  double* saved_vel = r.scratch + n3;
+
+  ForceResult f;
+  double kinetic = 0.0;
+  auto publish = [&] {
+    s.potential_energy = f.energy;
+    s.virial = f.virial;
+    s.kinetic_energy = kinetic;
+    team.sync();
+    team.single([&] { state = s; });
+  };
+
+  team.sync();  // every worker has read `state` before anything is written
+  team.single([&] { r.nbr.status[0] = 0; });
+  build_neighbor_list(team, r);
+  team.sync();
+  kinetic = kinetic_energy(team, r, params.mass);
+  if (r.nbr.status[0] != 0) {
+    s.status = 1;
+    publish();
+    return;
+  }
+  f = compute_forces(team, table, r);
+  team.sync();
+
+  while (s.step < target_step) {
+    double chain_x[kNoseHooverChain], chain_v[kNoseHooverChain];
+    for (int k = 0; k < kNoseHooverChain; ++k) {
+      chain_x[k] = s.nhc_position[k];
+      chain_v[k] = s.nhc_velocity[k];
+    }
+    double scale = 1.0;
+    if (nose_hoover)
+      scale = nose_hoover_half_step(s.nhc_position, s.nhc_velocity, kinetic, dof, params.temperature, params.tau_t,
+                                    dt);
+    // Half-kick and drift, remembering the boundary.
+    team.for_each(n3, [&](int k) {
+      saved_vel[k] = r.vel[k];
+      saved_pos[k] = r.pos[k];
+      const double v = r.vel[k] * scale + half_kick * r.force[k];
+      r.vel[k] = v;
+      r.pos[k] += dt * v;
+    });
+    team.sync();
+    update_neighbor_list(team, r);
+    if (r.nbr.status[0] != 0) {
+      team.for_each(n3, [&](int k) {
+        r.pos[k] = saved_pos[k];
+        r.vel[k] = saved_vel[k];
+      });
+      for (int k = 0; k < kNoseHooverChain; ++k) {
+        s.nhc_position[k] = chain_x[k];
+        s.nhc_velocity[k] = chain_v[k];
+      }
+      s.status = 1;
+      publish();
+      return;
+    }
+    f = compute_forces(team, table, r);
+    team.sync();
+    team.for_each(n3, [&](int k) { r.vel[k] += half_kick * r.force[k]; });
+    team.sync();
+    kinetic = kinetic_energy(team, r, params.mass);
+    if (nose_hoover) {
+      scale = nose_hoover_half_step(s.nhc_position, s.nhc_velocity, kinetic, dof, params.temperature, params.tau_t,
+                                    dt);
+      scale_velocities(team, r, scale);
+      kinetic = kinetic_energy(team, r, params.mass);
+    } else if (berendsen) {
+      scale_velocities(team, r, berendsen_scale(kinetic, dof, params.temperature, dt, params.tau_t));
+      kinetic = kinetic_energy(team, r, params.mass);
+    }
+    s.step += 1;
+    s.kinetic_sum += kinetic;
+    s.kinetic_samples += 1;
+
+    if (params.swap_every > 0 && params.swap_attempts > 0 && s.step % static_cast<std::uint64_t>(params.swap_every) == 0) {
+      const SwapCounts c = swap_sweep(team, table, r, params, s.glass, s.swap_sweeps);
+      s.swap_sweeps += 1;
+      s.swap_attempted += c.attempted;
+      s.swap_accepted += c.accepted;
+      if (c.accepted > 0) {  // new species, new forces
+        team.sync();
+        f = compute_forces(team, table, r);
+        team.sync();
+      }
+    }
+  }
+  publish();
+}
+
 }  // namespace tlsx

@@ -101,6 +101,19 @@ TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
     }
     // Move left (target start <= source start), so ascending copy never overwrites unread entries.
     for (int k = 0; k < lower; ++k) slot(upper + k) = slot(nl.capacity - lower + k);
+    // Each part in ascending order: sums over a row (forces, swap energies) then do not depend on
+    // the positions at which the list was built, so a trajectory is bitwise the same however often
+    // and wherever the list is rebuilt (md.hpp: resuming after an overflow or between calls).
+    auto sort_part = [&](int begin, int end) {
+      for (int a = begin + 1; a < end; ++a) {
+        const int v = slot(a);
+        int b = a;
+        for (; b > begin && slot(b - 1) > v; --b) slot(b) = slot(b - 1);
+        slot(b) = v;
+      }
+    };
+    sort_part(0, upper);
+    sort_part(upper, upper + lower);
     nl.count[i] = upper + lower;
     nl.count_upper[i] = upper;
     for (int d = 0; d < 3; ++d) nl.reference[d * n + i] = r.x(i, d);

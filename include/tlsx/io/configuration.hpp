@@ -27,4 +27,14 @@ Configuration read_configuration(const std::string& path, const Model& model);
 // Written atomically (temporary name, then rename).
 void write_configuration(const std::string& path, const Configuration& c, const Model& model);
 
+// The physical checks every command runs after reading (the readers check only the format):
+// species within the model, finite positions and velocities, a box whose smallest edge exceeds
+// 2 x (largest pair cutoff + 0.3 skin) so that the minimum image is unique within the neighbour-list
+// range, and no two particles closer than 0.5 sigma_ij (minimum image). Errors name `path` and,
+// for overlaps, both particles by 1-based id ("overlapping particles 12 and 40 at distance 0.1").
+void validate_configuration(const Configuration& c, const Model& model, const std::string& path);
+
+// The neighbour-list skin assumed by validate_configuration's box check.
+constexpr double kValidationSkin = 0.3;
+
 }  // namespace tlsx

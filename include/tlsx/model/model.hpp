@@ -50,6 +50,9 @@ struct Model {
 
 // Reads a model file (TOML, see configs/ka2.toml). Errors name the file and the field.
 Model load_model(const std::string& path);
+// The model as TOML text (stored in output files so that they are self-describing) and back.
+std::string model_to_toml(const Model& m);
+Model model_from_toml_text(const std::string& text, const std::string& source);
 // The built-in KA2 model (identical to configs/ka2.toml) for when no file is given.
 Model ka2_model();
 // Resolves "ka2", a path, or "" (-> ka2).

@@ -163,6 +163,33 @@ Model load_model(const std::string& path) {
   }
 }
 
+std::string model_to_toml(const Model& m) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "name = " << toml::value<std::string>(m.name) << "\n";
+  out << "density = " << m.density << "\ncutoff_ratio = " << m.cutoff_ratio << "\n";
+  for (const Species& s : m.species)
+    out << "[[species]]\nname = " << toml::value<std::string>(s.name) << "\nelement = "
+        << toml::value<std::string>(s.element) << "\nfraction = " << s.fraction << "\nmass = " << s.mass << "\n";
+  for (const char* section : {"epsilon", "sigma"}) {
+    out << "[" << section << "]\n";
+    for (int a = 0; a < m.n_species(); ++a)
+      for (int b = a; b < m.n_species(); ++b)
+        out << "\"" << m.species[a].name << "-" << m.species[b].name
+            << "\" = " << (section[0] == 'e' ? m.eps(a, b) : m.sig(a, b)) << "\n";
+  }
+  return out.str();
+}
+
+Model model_from_toml_text(const std::string& text, const std::string& source) {
+  try {
+    toml::table t = toml::parse(std::string_view(text), std::string_view(source));
+    return model_from_table(t, source);
+  } catch (const toml::parse_error& e) {
+    throw input_error(source, static_cast<long>(e.source().begin.line), std::string(e.description()));
+  }
+}
+
 Model ka2_model() {
   toml::table t = toml::parse(std::string_view(kKa2Toml), std::string_view("built-in KA2"));
   return model_from_table(t, "built-in KA2");

@@ -1,0 +1,145 @@
+#pragma once
+// The double-well library (DESIGN.md §3; schema in docs/library-schema.md): one HDF5 file,
+// column-oriented and self-describing, filled stage by stage:
+//   tlsx explore    glasses, inherent_structures, transitions, exploration        (stage "explore")
+//   tlsx neb        + double_wells (geometry, barrier, MEP profile, status)      (stage "neb")
+//   tlsx splitting  + double_wells splitting, Delta, Delta0, Gamma, is_tls [rows x masses]
+//                                                                                 (stage "splitting")
+// Every table is a group of 1D (or rows x k) datasets of equal length; rows link by index: the
+// `glass` column of every table is a row of /glasses, (glass, is) pairs name rows of
+// /inherent_structures. Units: reduced LJ (sigma_AA, eps_AA, m, tau_LJ); times in tau_LJ.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tlsx/core/box.hpp"
+
+namespace tlsx {
+
+constexpr const char* kLibraryFormat = "tlsx-dw-library";
+constexpr int kLibraryFormatVersion = 1;
+
+struct LibraryGlasses {
+  std::vector<std::int64_t> id;                   // global glass id (the key of its random streams)
+  std::vector<double> fictive_temperature;        // T_f
+  std::vector<double> exploration_temperature;    // T_exp
+  std::vector<double> dt;                         // MD time step of the exploration
+  std::vector<std::int64_t> tau_cg;               // MD steps between quenches (Table I's tau_cg / dt)
+  std::vector<std::int64_t> quenches;             // N_cg done
+  std::vector<std::int64_t> failed_quenches;      // quenches that did not converge
+  std::vector<std::int64_t> n_is;                 // distinct IS found by the exploration
+  std::vector<std::int64_t> n_candidates;         // IS pairs with T(a->b) >= 1 and T(b->a) >= 1
+  std::vector<double> initial_energy;             // e/N of the glass's starting configuration
+  std::vector<std::int32_t> species;              // rows x n, 0-based species index
+
+  std::size_t size() const { return id.size(); }
+};
+
+struct LibraryInherentStructures {
+  std::vector<std::int64_t> glass;          // row of /glasses
+  std::vector<std::int32_t> id;             // within the glass, in order of discovery
+  std::vector<double> energy;               // total potential energy U (e = U/N, paper Eq. 6)
+  std::vector<double> first_seen;           // exploration time of the first visit (tau_LJ); NaN: found by NEB
+  std::vector<std::int64_t> first_quench;   // its quench index; -1: found by the NEB stage
+  std::vector<std::int64_t> visits;         // quenches that ended in it
+  std::vector<std::int64_t> coordinate_row; // row of `coordinates`, -1 when not stored
+  std::vector<double> coordinates;          // stored rows x 3n, SoA per row (x block, y, z), unwrapped
+
+  std::size_t size() const { return glass.size(); }
+};
+
+struct LibraryTransitions {
+  std::vector<std::int64_t> glass;
+  std::vector<std::int32_t> is_a, is_b;               // is_a < is_b
+  std::vector<std::int64_t> count_ab, count_ba;       // T(a->b), T(b->a)
+  std::vector<std::int64_t> first_candidate_quench;   // -1: not a candidate
+  std::vector<double> first_candidate_time;           // tau_LJ; NaN: not a candidate
+
+  std::size_t size() const { return glass.size(); }
+  bool candidate(std::size_t k) const { return count_ab[k] >= 1 && count_ba[k] >= 1; }
+};
+
+struct LibraryExploration {
+  std::vector<std::int32_t> sequence;           // IS id of every quench, glass after glass; -1: failed
+  std::vector<std::int64_t> sequence_offset;    // glasses + 1: glass g's quenches are [off[g], off[g+1])
+  std::vector<std::int64_t> persistence_glass;  // complete runs of one IS (Fig. 3a)
+  std::vector<std::int64_t> persistence_quenches;  // run length in quenches (tau_p = length * tau_cg * dt)
+};
+
+// Status of a double-well row.
+enum class DoubleWellStatus : int {
+  good = 0,            // converged MEP without an intermediate minimum: a double well
+  split = 1,           // the MEP had intermediate minima; its elementary pieces are separate rows
+  not_converged = 2,   // the band did not converge (reason says why); kept, not counted
+  failed = 3,          // any other failure (reason says why)
+};
+const char* to_string(DoubleWellStatus s);
+
+struct LibraryDoubleWells {
+  std::vector<std::int64_t> glass;
+  std::vector<std::int32_t> is_a, is_b;          // the two minima, is_a the lower (paper Fig. 5 left)
+  std::vector<std::int32_t> source_a, source_b;  // the candidate pair whose path produced this row
+  std::vector<double> first_candidate_time;      // of the source pair (Fig. 4a)
+  std::vector<double> energy_a, energy_b;        // total energies of the minima
+  std::vector<double> V_a;                       // forward barrier from the lower minimum
+  std::vector<double> dV;                        // asymmetry energy_b - energy_a >= 0
+  std::vector<double> V_b;                       // V_a - dV/2
+  std::vector<double> distance;                  // full 3N Euclidean distance between the minima
+  std::vector<double> distance_per_particle;     // paper Eq. 7
+  std::vector<double> arc_length;                // MEP length in 3N space
+  std::vector<double> participation_ratio;       // paper Eq. 16
+  std::vector<double> omega_1, omega_2, omega_ts;  // sqrt|V''| along s at the minima and the saddle
+  std::vector<std::int32_t> status;              // DoubleWellStatus
+  std::vector<std::string> reason;               // "" for good rows
+  int images = 0;                                // MEP images per row
+  std::vector<double> mep_s, mep_energy;         // rows x images: arc length and V - energy_a
+
+  // Filled by the splitting stage: rows x masses (m~ of the root attribute `masses`).
+  std::vector<double> splitting, Delta, Delta0, Gamma;
+  std::vector<std::uint8_t> is_tls;              // E < T_Q of that mass, good rows only
+
+  std::size_t size() const { return glass.size(); }
+};
+
+struct Library {
+  // Root attributes.
+  std::string stage;          // "explore", "neb", "splitting"
+  std::string program_version;
+  std::string created;        // ISO 8601 UTC of this write
+  std::string model_toml;
+  int n = 0;
+  Box box;
+  std::vector<double> masses;  // m~ per splitting column (empty before the splitting stage)
+  std::vector<double> T_Q;     // 2 pi / m~ (paper Eq. 9 in reduced units)
+  std::string config_prepare, config_explore, config_neb, config_splitting;  // each stage's options
+
+  LibraryGlasses glasses;
+  LibraryInherentStructures inherent_structures;
+  LibraryTransitions transitions;
+  LibraryExploration exploration;
+  LibraryDoubleWells double_wells;
+
+  // Pointer to the stored coordinates of an IS row, or nullptr.
+  const double* coordinates(std::int64_t is_row) const;
+};
+
+// Rows of /inherent_structures by (glass row, IS id).
+class IsRowIndex {
+ public:
+  explicit IsRowIndex(const LibraryInherentStructures& t);
+  std::int64_t operator()(std::int64_t glass, int id) const;  // -1 when absent
+
+ private:
+  std::unordered_map<std::uint64_t, std::int64_t> rows_;
+};
+
+// Written atomically; `created` and `program_version` are set on write. Errors name the file.
+void write_library(const std::string& path, Library lib);
+// Checks the format attribute and that every table's columns have equal lengths.
+Library read_library(const std::string& path);
+
+// T_Q = 2 pi / m~ in units of eps (paper Eq. 9 with hbar = k_B = 1, m~ of Eq. 11).
+inline double quantum_temperature(double reduced_mass) { return 6.283185307179586 / reduced_mass; }
+
+}  // namespace tlsx

@@ -1,0 +1,133 @@
+// tlsx md FILE -o OUT --steps N --temperature T --dt DT [--thermostat berendsen|nose-hoover|none]
+//         [--tau-t TAU] [--swap-every K --swap-attempts M] [--seed S] [--thermo K] [--json]
+// Molecular dynamics (optionally hybrid swap MC/MD) of one configuration (docs/cli-md-minimize.md).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "cli_common.hpp"
+#include "tlsx/backend/cpu_backend.hpp"
+#include "tlsx/core/error.hpp"
+#include "tlsx/core/json.hpp"
+#include "tlsx/core/progress.hpp"
+#include "tlsx/engine/initial_state.hpp"
+
+namespace {
+
+struct MdOptions {
+  std::string input, output, thermostat = "berendsen", model;
+  long steps = 0;
+  double temperature = 0.0, dt = 0.005, tau_t = 0.0;
+  int swap_every = 0, swap_attempts = -1;
+  std::uint64_t seed = 1;
+  long thermo = 0;
+  bool json = false;
+};
+
+tlsx::Thermostat parse_thermostat(const std::string& s) {
+  if (s == "berendsen") return tlsx::Thermostat::berendsen;
+  if (s == "nose-hoover") return tlsx::Thermostat::nose_hoover;
+  return tlsx::Thermostat::none;
+}
+
+void run_md(const MdOptions& o) {
+  const tlsx::Model model = tlsx::resolve_model(o.model);
+  tlsx::Configuration c = tlsx::cli::load_configuration(o.input, model);
+  const int n = c.n();
+  tlsx::ReplicaBatch batch = tlsx::cli::batch_from_configuration(c, model);
+  tlsx::MdParams p;
+  p.dt = o.dt;
+  p.temperature = o.temperature;
+  p.thermostat = parse_thermostat(o.thermostat);
+  p.tau_t = o.tau_t > 0 ? o.tau_t : 100.0 * o.dt;  // LAMMPS's recommended damping: 100 steps
+  p.swap_every = o.swap_every;
+  p.swap_attempts = o.swap_every > 0 ? (o.swap_attempts >= 0 ? o.swap_attempts : static_cast<int>(std::lround(1.75 * n))) : 0;
+  p.seed = o.seed;
+  p.mass = model.species[0].mass;
+  std::vector<tlsx::MdReplicaState> states(1);
+  if (!c.has_velocities()) {
+    std::fprintf(stderr, "md: %s has no velocities: drawing Maxwell-Boltzmann velocities at T = %g (seed %llu)\n",
+                 o.input.c_str(), o.temperature, static_cast<unsigned long long>(o.seed));
+    tlsx::maxwell_boltzmann_velocities(batch, 0, o.temperature, p.mass, o.seed, states[0].glass);
+  }
+  const tlsx::PairTable table = model.pair_table();
+  tlsx::CpuBackend cpu(1);
+  tlsx::Progress progress("md", static_cast<double>(o.steps), "steps");
+  const long chunk = o.thermo > 0 ? o.thermo : std::max(1L, std::min(o.steps, 1000L));
+  const double dof = 3.0 * n - 3.0;
+  const double volume = c.box.volume();
+  if (o.thermo > 0) std::fprintf(stderr, "%10s %10s %14s %14s %10s\n", "Step", "Temp", "PotEng/N", "TotEng/N", "Press");
+  const auto t0 = std::chrono::steady_clock::now();
+  for (long done = 0; done < o.steps;) {
+    const long k = std::min(chunk, o.steps - done);
+    cpu.run_md(batch, states, table, p, k);
+    done += k;
+    const tlsx::MdReplicaState& s = states[0];
+    const double t_now = 2.0 * s.kinetic_energy / dof;
+    if (o.thermo > 0) {
+      const double pressure = (n * t_now + s.virial / 3.0) / volume;
+      std::fprintf(stderr, "%10ld %10.5f %14.8f %14.8f %10.5f\n", done, t_now, s.potential_energy / n,
+                   (s.potential_energy + s.kinetic_energy) / n, pressure);
+    } else {
+      char extra[96];
+      std::snprintf(extra, sizeof extra, "T=%.4f e/N=%.6f", t_now, s.potential_energy / n);
+      progress.update(static_cast<double>(done), extra);
+    }
+    if (!std::isfinite(s.potential_energy) || !std::isfinite(s.kinetic_energy))
+      throw tlsx::Error("md: the energy became non-finite at step " + std::to_string(s.step) +
+                        " (time step too large or overlapping particles)");
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  progress.finish();
+  const tlsx::MdReplicaState& s = states[0];
+  tlsx::cli::store_replica(batch, 0, c, true);
+  c.step += o.steps;
+  c.time += o.steps * o.dt;
+  tlsx::write_configuration(o.output, c, model);
+  const double t_mean = s.kinetic_samples ? 2.0 * (s.kinetic_sum / s.kinetic_samples) / dof : 0.0;
+  const double acceptance = s.swap_attempted ? static_cast<double>(s.swap_accepted) / s.swap_attempted : 0.0;
+  const double rate = seconds > 0 ? static_cast<double>(n) * o.steps / seconds : 0.0;
+  std::fprintf(stderr, "md: %ld steps in %.3f s (%.3g atom-steps/s)  <T> = %.5f  e/N = %.8f", o.steps, seconds, rate,
+               t_mean, s.potential_energy / n);
+  if (p.swap_every > 0)
+    std::fprintf(stderr, "  swap acceptance %.4f (%llu attempts)", acceptance,
+                 static_cast<unsigned long long>(s.swap_attempted));
+  std::fprintf(stderr, "\n");
+  if (o.json) {
+    tlsx::JsonObject j;
+    j.add("steps", o.steps)
+        .add("seconds", seconds)
+        .add("atom_steps_per_second", rate)
+        .add("temperature_mean", t_mean)
+        .add("energy_per_particle", s.potential_energy / n)
+        .add("swap_acceptance", acceptance)
+        .add("swap_attempts", static_cast<long long>(s.swap_attempted));
+    tlsx::cli::print_json(j.str());
+  }
+}
+
+const tlsx::cli::Registrar reg{[](CLI::App& app) {
+  auto o = std::make_shared<MdOptions>();
+  CLI::App* sub = app.add_subcommand("md", "Molecular dynamics (optionally hybrid swap Monte Carlo / MD)");
+  sub->add_option("file", o->input, "Input configuration (.data/.lmp, .xyz/.extxyz, .h5)")->required();
+  sub->add_option("-o,--output", o->output, "Output configuration (with velocities)")->required();
+  sub->add_option("--steps", o->steps, "Number of MD steps")->required()->check(CLI::NonNegativeNumber);
+  sub->add_option("--temperature", o->temperature, "Target temperature (thermostat; initial velocities)")
+      ->required()->check(CLI::PositiveNumber);
+  sub->add_option("--dt", o->dt, "Time step")->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--thermostat", o->thermostat, "Thermostat")
+      ->check(CLI::IsMember({"berendsen", "nose-hoover", "none"}))->capture_default_str();
+  sub->add_option("--tau-t", o->tau_t, "Thermostat time constant (default 100 dt)")->check(CLI::PositiveNumber);
+  sub->add_option("--swap-every", o->swap_every, "MD steps between swap sweeps (0: no swaps; the paper: 10)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--swap-attempts", o->swap_attempts, "Swap attempts per sweep (default 1.75 N)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  sub->add_option("--thermo", o->thermo, "Print a thermo line every K steps (LAMMPS style)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--model", o->model, "Model file (TOML); default: built-in KA2");
+  sub->add_flag("--json", o->json, "Print one JSON object on stdout");
+  sub->callback([o] { run_md(*o); });
+}};
+
+}  // namespace

@@ -1,0 +1,68 @@
+// tlsx minimize FILE -o OUT [--algo fire|cg] [--ftol F] [--max-iterations K] [--model M] [--json]
+// Quenches one configuration to its inherent structure (docs/cli-md-minimize.md).
+#include <chrono>
+#include <cstdio>
+
+#include "cli_common.hpp"
+#include "tlsx/backend/cpu_backend.hpp"
+#include "tlsx/core/error.hpp"
+#include "tlsx/core/json.hpp"
+
+namespace {
+
+struct MinimizeOptions {
+  std::string input, output, algo = "fire", model;
+  double ftol = 1e-10;
+  int max_iterations = 200000;
+  bool json = false;
+};
+
+void run_minimize(const MinimizeOptions& o) {
+  const tlsx::Model model = tlsx::resolve_model(o.model);
+  tlsx::Configuration c = tlsx::cli::load_configuration(o.input, model);
+  tlsx::ReplicaBatch batch = tlsx::cli::batch_from_configuration(c, model);
+  tlsx::MinimizeParams params;
+  params.algorithm = o.algo == "cg" ? tlsx::MinimizeAlgorithm::cg : tlsx::MinimizeAlgorithm::fire;
+  params.force_tolerance = o.ftol;
+  params.max_iterations = o.max_iterations;
+  tlsx::CpuBackend cpu(1);
+  const auto t0 = std::chrono::steady_clock::now();
+  const tlsx::MinimizeResult res = cpu.minimize(batch, model.pair_table(), params)[0];
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  tlsx::cli::store_replica(batch, 0, c, false);
+  tlsx::write_configuration(o.output, c, model);
+  const int n = c.n();
+  std::fprintf(stderr, "minimize (%s): e/N = %.12f  max|F| = %.3e  iterations %lld  force evaluations %lld  %.3f s%s\n",
+               o.algo.c_str(), res.energy / n, res.max_force, static_cast<long long>(res.iterations),
+               static_cast<long long>(res.force_evaluations), seconds,
+               res.converged() ? "" : "  NOT CONVERGED (iteration limit)");
+  if (o.json) {
+    tlsx::JsonObject j;
+    j.add("energy_per_particle", res.energy / n)
+        .add("max_force", res.max_force)
+        .add("iterations", static_cast<long long>(res.iterations))
+        .add("force_evaluations", static_cast<long long>(res.force_evaluations))
+        .add("seconds", seconds)
+        .add("converged", res.converged());
+    tlsx::cli::print_json(j.str());
+  }
+  if (!res.converged())
+    throw tlsx::Error("minimize: not converged after " + std::to_string(res.iterations) +
+                      " iterations (max|F| = " + std::to_string(res.max_force) + "); output written anyway");
+}
+
+const tlsx::cli::Registrar reg{[](CLI::App& app) {
+  auto o = std::make_shared<MinimizeOptions>();
+  CLI::App* sub = app.add_subcommand("minimize", "Minimise a configuration to its inherent structure");
+  sub->add_option("file", o->input, "Input configuration (.data/.lmp, .xyz/.extxyz, .h5)")->required();
+  sub->add_option("-o,--output", o->output, "Output configuration (format from the extension)")->required();
+  sub->add_option("--algo", o->algo, "Minimiser")->check(CLI::IsMember({"fire", "cg"}))->capture_default_str();
+  sub->add_option("--ftol", o->ftol, "Converged when the largest force component is below this")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--max-iterations", o->max_iterations, "Iteration limit")->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--model", o->model, "Model file (TOML); default: built-in KA2");
+  sub->add_flag("--json", o->json, "Print one JSON object on stdout");
+  sub->callback([o] { run_minimize(*o); });
+}};
+
+}  // namespace
