@@ -99,6 +99,7 @@ class CudaBackend final : public Backend {
   int device_ = 0;
   int block_ = 128;
   bool stage_positions_ = true;
+  int max_slots_ = 0;  // replicas on the device at once; 0: as many as fit (TLSX_CUDA_MAX_SLOTS)
   cudaDeviceProp prop_{};
   std::string description_;
   DeviceBatch memory_;
@@ -114,6 +115,8 @@ CudaBackend::CudaBackend(int device) : device_(device) {
   if (block_ < kWarpSize || block_ > kWarpSize * kMaxWarps || block_ % kWarpSize != 0)
     throw Error("TLSX_CUDA_BLOCK: expected a multiple of 32 between 32 and 1024, got " + std::to_string(block_));
   stage_positions_ = env_int("TLSX_CUDA_SHARED_POSITIONS", 1) != 0;
+  max_slots_ = env_int("TLSX_CUDA_MAX_SLOTS", 0);
+  if (max_slots_ < 0) throw Error("TLSX_CUDA_MAX_SLOTS: expected 0 (no limit) or a positive number of replicas");
   // A GPU this binary carries no code for fails here with a message, not at the first launch.
   cudaFuncAttributes attr;
   const cudaError_t e = cudaFuncGetAttributes(&attr, reinterpret_cast<const void*>(&forces_kernel));
@@ -155,8 +158,9 @@ int CudaBackend::prepare(ReplicaBatch& batch, std::size_t wanted) {
   // Left to the runtime: kernel stacks (local memory for every resident thread) and its own heap.
   const std::size_t reserve = 256 * kMiB + total_bytes / 20;
   const std::size_t usable = free_bytes + memory_.bytes() > reserve ? free_bytes + memory_.bytes() - reserve : 0;
-  const std::size_t fit = std::min<std::size_t>(usable / per_slot, INT_MAX);
-  if (fit == 0) {
+  std::size_t fit = std::min<std::size_t>(usable / per_slot, INT_MAX);
+  if (max_slots_ > 0) fit = std::min<std::size_t>(fit, max_slots_);
+  if (usable < per_slot) {
     char buf[300];
     std::snprintf(buf, sizeof buf,
                   "CUDA device %d: one replica of %d particles needs %.1f MiB but only %.1f of %.1f MiB are free",
@@ -165,7 +169,7 @@ int CudaBackend::prepare(ReplicaBatch& batch, std::size_t wanted) {
   }
   const int slots = static_cast<int>(std::min(wanted, fit));
   if (memory_.shape() == shape && memory_.slots() >= slots) return slots;
-  if (slots < static_cast<int>(wanted) && !chunk_notice_given_) {
+  if (slots < static_cast<int>(wanted) && max_slots_ == 0 && !chunk_notice_given_) {
     std::fprintf(stderr, "tlsx: cuda: %zu replicas (%.1f GiB) exceed the device's free memory; running chunks of %d\n",
                  wanted, wanted * per_slot / double(1024 * kMiB), slots);
     chunk_notice_given_ = true;

@@ -21,9 +21,10 @@
 //     never one team operation inside the lambda of another (no nesting: a for_each inside a sum's
 //     lambda would run once per index on one thread, not over the team). The engine's algorithms
 //     never nest.
-//   - Scalars derived from reductions are computed redundantly by every thread; per-replica state
-//     passed by reference (MdReplicaState, MinimizeResult) lives in each thread's own copy, which
-//     every thread must update identically (the kernels write back thread 0's copy).
+//   - Scalars derived from reductions are computed redundantly by every thread, in registers or
+//     local memory. A record shared by the block (MdReplicaState, in global memory) is read by every
+//     thread, then rewritten only inside single(); results returned by value (MinimizeResult) are
+//     identical on every thread and the kernel stores thread 0's.
 //   - A phase that reads what another thread wrote needs a sync() (or a reduction) in between.
 //   - The block size is a multiple of 32 (the butterfly uses full-warp masks), at most 1024.
 //

@@ -10,9 +10,10 @@
 //   3. clears the neighbour-list overflow flag (the algorithm sets it; the host reads it),
 //   4. runs the algorithm over the whole loop (an MD run or a minimisation is one launch; replicas
 //      that finish early simply exit),
-//   5. writes the per-replica record from thread 0 (the team's leader, which also runs single()).
-// The per-replica state an algorithm takes by reference (MdReplicaState) is a private copy in every
-// thread, updated redundantly and identically by all of them (cuda_block_team.cuh).
+//   5. writes a returned per-replica record from thread 0 (the team's leader).
+// What an algorithm returns by value (ForceResult, MinimizeResult) every thread computes
+// redundantly; what it takes by reference (MdReplicaState) is one record in global memory that the
+// algorithm reads on every thread and writes inside team.single (cuda_block_team.cuh).
 #include <cstdint>
 
 #include "cuda_block_team.cuh"
@@ -94,10 +95,9 @@ __global__ void md_kernel(SlotArrays a, PairTable table, bool stage, MdParams pa
   const ReplicaView r = open_replica(a, slot, table, sh, stage ? staged : nullptr);
   const PairTable& t = shared_table(sh);
   const CudaBlockTeam team(sh.team_scratch);
-  MdReplicaState state = states[slot];
-  state.status = 0;
-  md_run(team, t, r, params, state, targets[slot]);
-  if (team.leader()) states[slot] = state;
+  // md_run reads `state` on every thread, works on private copies and publishes the result in
+  // team.single (md_integrator.hpp): the block shares the one record in global memory.
+  md_run(team, t, r, params, states[slot], targets[slot]);
   close_replica(a, slot, r);
 }
 

@@ -25,7 +25,7 @@ std::string driver_reason(cudaError_t e) {
   std::string what = std::string(cudaGetErrorName(e)) + ": " + cudaGetErrorString(e);
   if (e == cudaErrorInsufficientDriver) {
     void* lib = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
-    if (!lib) return "no NVIDIA driver installed (libcuda.so.1 not found; " + what + ")";
+    if (!lib) return "no NVIDIA driver installed (libcuda.so.1 not found)";
     dlclose(lib);
   }
   return what;

@@ -50,7 +50,9 @@ TEST(PathProfile, InterpolationErrorFallsAsFourthPowerOfSpacing) {
     const tlsx::PathProfile p = sample(s, v, dv);
     double err = 0.0;
     for (int j = 0; j <= 1000; ++j) err = std::max(err, std::fabs(p.value(0.002 * j) - v(0.002 * j)));
-    if (previous > 0.0) EXPECT_NEAR(previous / err, 16.0, 3.0) << m;  // halving h: error / 16
+    if (previous > 0.0) {
+      EXPECT_NEAR(previous / err, 16.0, 3.0) << m;  // halving h: error / 16
+    }
     previous = err;
   }
 }

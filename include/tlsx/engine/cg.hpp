@@ -51,7 +51,7 @@ TLSX_HD MinimizeResult minimize_cg(const Team& team, const PairTable& table, con
     }
     team.sync();
     const double a_max = p.cg_max_step / max_abs3n(team, n, h);
-    const double a_guess = step_prev > 0.0 ? step_prev * fh_prev / fh : 0.1 * a_max;
+    const double a_guess = step_prev > 0.0 ? (getenv("GUESS_NW") ? step_prev * fh_prev / fh : step_prev) : 0.1 * a_max;
     team.for_each(m, [&](int k) {
       x0[k] = r.pos[k];
       f_prev[k] = f[k];

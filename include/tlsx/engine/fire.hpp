@@ -89,6 +89,9 @@ TLSX_HD MinimizeResult minimize_fire(const Team& team, const PairTable& table, c
 
     ok = minimizer_forces(team, table, r, false, out);
     if (ok) out.max_force = max_abs3n(team, r.n, f);
+#ifdef TLSX_FIRE_DEBUG
+    if (out.iterations % TLSX_FIRE_DEBUG == 0 || !downhill) printf("it %lld dt %.4g alpha %.3g P %s maxF %.3e E %.12f step %.3g vmax %.3g\n", (long long)out.iterations, dt, alpha, downhill ? "+" : "-", out.max_force, out.energy, last_step, vmax);
+#endif
   }
 
   team.sync();

@@ -27,24 +27,38 @@ TLSX_HD ForceResult compute_forces(const Team& team, const PairTable& table, con
     ForceResult out;
     team.for_each(n, [&](int i) {
       const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
-      const int si = r.species[i];
+      const SmoothedLJPair* pairs_of_i = &table.pair[r.species[i] * kMaxSpecies];
       double fxi = 0.0, fyi = 0.0, fzi = 0.0, e = 0.0, w = 0.0;
       const int m = nl.count_upper[i];
-      for (int k = 0; k < m; ++k) {
-        const int j = nl.neighbor(i, k);
-        const double dx = r.box.minimum_image(xi - r.x(j, 0), 0);
-        const double dy = r.box.minimum_image(yi - r.x(j, 1), 1);
-        const double dz = r.box.minimum_image(zi - r.x(j, 2), 2);
-        double v, fr;
-        if (table(si, r.species[j]).evaluate(dx * dx + dy * dy + dz * dz, v, fr)) {
-          e += v;
-          w += fr * (dx * dx + dy * dy + dz * dz);
-          fxi += fr * dx;
-          fyi += fr * dy;
-          fzi += fr * dz;
-          fx[j] -= fr * dx;
-          fy[j] -= fr * dy;
-          fz[j] -= fr * dz;
+      // Blocks of the half row in two passes: the pair terms of the whole block first (no
+      // dependence between entries: the compiler vectorises it), then the sums and the Newton
+      // scatter in row order. Entries beyond the pair cutoff give exact zeros, and the row is in
+      // index order (neighbor_list.hpp), so the sums are bitwise the same for any valid list.
+      constexpr int kBlock = 64;
+      double bv[kBlock], bf[kBlock], bx[kBlock], by[kBlock], bz[kBlock];
+      for (int k0 = 0; k0 < m; k0 += kBlock) {
+        const int len = m - k0 < kBlock ? m - k0 : kBlock;
+        for (int b = 0; b < len; ++b) {
+          const int j = nl.neighbor(i, k0 + b);
+          const double dx = r.box.minimum_image(xi - r.x(j, 0), 0);
+          const double dy = r.box.minimum_image(yi - r.x(j, 1), 1);
+          const double dz = r.box.minimum_image(zi - r.x(j, 2), 2);
+          pairs_of_i[r.species[j]].evaluate_masked(dx * dx + dy * dy + dz * dz, bv[b], bf[b]);
+          bx[b] = dx;
+          by[b] = dy;
+          bz[b] = dz;
+        }
+        for (int b = 0; b < len; ++b) {
+          const int j = nl.neighbor(i, k0 + b);
+          const double fr = bf[b];
+          e += bv[b];
+          w += fr * (bx[b] * bx[b] + by[b] * by[b] + bz[b] * bz[b]);
+          fxi += fr * bx[b];
+          fyi += fr * by[b];
+          fzi += fr * bz[b];
+          fx[j] -= fr * bx[b];
+          fy[j] -= fr * by[b];
+          fz[j] -= fr * bz[b];
         }
       }
       fx[i] += fxi;

@@ -93,15 +93,18 @@ inline void maxwell_boltzmann_velocities(ReplicaBatch& batch, int r, double temp
   }
 }
 
-// Overlap removal: capped steepest descent, x_i <- x_i + min(mobility |F_i|, max_displacement) F_i/|F_i|,
+// Overlap removal: capped steepest descent with backtracking,
+//     x_i <- x_i + min(alpha |F_i|, max_displacement) F_i / |F_i|,
 // until the largest force on a particle is below force_tolerance. A random start at density 1.35
 // has pairs at r << sigma (forces up to ~1e30); the cap moves every particle at most
 // max_displacement per iteration, so overlapping pairs separate in a few tens of iterations
-// without flying apart, and the result can be melted with ordinary MD (dt = 0.005).
+// without flying apart. alpha grows by 1.2 after a step that lowered the energy; a step that
+// raised it is undone (positions kept in replica.scratch) and alpha halved. The result can be
+// melted with ordinary MD (dt = 0.005).
 struct OverlapRemovalParams {
-  int max_iterations = 2000;
+  int max_iterations = 5000;
   double max_displacement = 0.05;  // sigma_AA, below half the default skin
-  double mobility = 1.0e-3;        // displacement per unit force below the cap
+  double mobility = 1.0e-4;        // initial alpha: displacement per unit force below the cap
   double force_tolerance = 50.0;   // largest |F_i| at which the start is safe for MD
 };
 
@@ -117,6 +120,7 @@ TLSX_HD OverlapRemovalResult remove_overlaps(const Team& team, const PairTable& 
                                              const OverlapRemovalParams& params) {
   OverlapRemovalResult out;
   const int n = r.n;
+  double* saved = r.scratch;
   team.single([&] { r.nbr.status[0] = 0; });
   build_neighbor_list(team, r);
   team.sync();
@@ -128,28 +132,50 @@ TLSX_HD OverlapRemovalResult remove_overlaps(const Team& team, const PairTable& 
     const double fx = r.force[i], fy = r.force[n + i], fz = r.force[2 * n + i];
     return fx * fx + fy * fy + fz * fz;
   };
-  for (;;) {
-    out.energy = compute_forces(team, table, r).energy;
-    team.sync();
-    out.max_force = sqrt(team.max(n, force_norm2));
-    if (out.max_force < params.force_tolerance) return out;
+  double alpha = params.mobility;
+  out.energy = compute_forces(team, table, r).energy;
+  team.sync();
+  out.max_force = sqrt(team.max(n, force_norm2));
+  while (out.max_force >= params.force_tolerance) {
     if (out.iterations >= params.max_iterations) {
       out.status = 2;
       return out;
     }
+    out.iterations += 1;
     team.for_each(n, [&](int i) {
       const double f = sqrt(force_norm2(i));
-      const double step = f * params.mobility > params.max_displacement ? params.max_displacement / f : params.mobility;
-      for (int d = 0; d < 3; ++d) r.pos[d * n + i] += step * r.force[d * n + i];
+      const double step = f * alpha > params.max_displacement ? params.max_displacement / f : alpha;
+      for (int d = 0; d < 3; ++d) {
+        saved[d * n + i] = r.pos[d * n + i];
+        r.pos[d * n + i] += step * r.force[d * n + i];
+      }
     });
     team.sync();
-    out.iterations += 1;
     update_neighbor_list(team, r);
     if (r.nbr.status[0] != 0) {
       out.status = 1;
       return out;
     }
+    const double energy = compute_forces(team, table, r).energy;
+    team.sync();
+    if (energy < out.energy) {
+      out.energy = energy;
+      out.max_force = sqrt(team.max(n, force_norm2));
+      alpha *= 1.2;
+    } else {  // undo
+      team.for_each(3 * n, [&](int k) { r.pos[k] = saved[k]; });
+      team.sync();
+      update_neighbor_list(team, r);
+      if (r.nbr.status[0] != 0) {
+        out.status = 1;
+        return out;
+      }
+      compute_forces(team, table, r);
+      team.sync();
+      alpha *= 0.5;
+    }
   }
+  return out;
 }
 
 // Runs remove_overlaps on every replica of the batch (serially, on the host), growing the

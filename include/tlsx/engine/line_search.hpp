@@ -73,6 +73,9 @@ TLSX_HD LineSearchResult line_search(const Team& team, const PairTable& table, c
     last = a;
     const bool decrease = e <= e0 + kLineSearchArmijo * a * slope0 + noise;
     if (decrease && fabs(slope) <= -c2 * slope0) {
+#ifdef TLSX_LS_DEBUG
+      printf("LS trials %d guess %.3g a %.3g amax %.3g d/d0 %.3f\n", trial + 1, a_guess, a, a_max, slope / slope0);
+#endif
       res.step = a;
       return res;
     }

@@ -14,12 +14,13 @@ struct CellGrid {
 };
 
 // Cells at least `cutoff` wide; a grid under three cells along an axis cannot use a 27-cell stencil
-// without visiting a cell twice, so such boxes fall back to all pairs (dim = {0,0,0}).
+// without visiting a cell twice, and with exactly three the stencil visits every cell, so such
+// boxes use all pairs (dim = {0,0,0}), which is cheaper and already in index order.
 TLSX_HD inline CellGrid cell_grid_for(const Box& box, double cutoff, int capacity) {
   CellGrid g{{0, 0, 0}};
   for (int d = 0; d < 3; ++d) {
     const int m = static_cast<int>(box.length[d] / cutoff);
-    if (m < 3) return CellGrid{{0, 0, 0}};
+    if (m < 4) return CellGrid{{0, 0, 0}};
     g.dim[d] = m;
   }
   if (g.total() > capacity) return CellGrid{{0, 0, 0}};
@@ -64,23 +65,23 @@ TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
 
   team.for_each(n, [&](int i) {
     const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
-    // Neighbours j > i are written from the front of the row, j < i from the back; the back part
-    // is then moved down behind the front part.
     int upper = 0, lower = 0;
     auto slot = [&](int k) -> int& { return nl.index[i * nl.stride_row + k * nl.stride_col]; };
-    auto consider = [&](int j) {
-      if (j == i) return;
-      const double dx = r.box.minimum_image(xi - r.x(j, 0), 0);
-      const double dy = r.box.minimum_image(yi - r.x(j, 1), 1);
-      const double dz = r.box.minimum_image(zi - r.x(j, 2), 2);
-      if (dx * dx + dy * dy + dz * dz < rc2) {
-        if (upper + lower < nl.capacity) {
-          if (j > i) slot(upper) = j; else slot(nl.capacity - 1 - lower) = j;
-        }
-        if (j > i) ++upper; else ++lower;
-      }
-    };
     if (use_cells) {
+      // Neighbours j > i are written from the front of the row, j < i from the back; the back
+      // part is then moved down behind the front part.
+      auto consider = [&](int j) {
+        if (j == i) return;
+        const double dx = r.box.minimum_image(xi - r.x(j, 0), 0);
+        const double dy = r.box.minimum_image(yi - r.x(j, 1), 1);
+        const double dz = r.box.minimum_image(zi - r.x(j, 2), 2);
+        if (dx * dx + dy * dy + dz * dz < rc2) {
+          if (upper + lower < nl.capacity) {
+            if (j > i) slot(upper) = j; else slot(nl.capacity - 1 - lower) = j;
+          }
+          if (j > i) ++upper; else ++lower;
+        }
+      };
       const int cx = cell_coord(i, 0), cy = cell_coord(i, 1), cz = cell_coord(i, 2);
       for (int ox = -1; ox <= 1; ++ox)
         for (int oy = -1; oy <= 1; ++oy)
@@ -91,29 +92,60 @@ TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
             const int c = (ax * grid.dim[1] + ay) * grid.dim[2] + az;
             for (int p = nl.cell_start[c]; p < nl.cell_start[c + 1]; ++p) consider(nl.cell_particles[p]);
           }
+      if (upper + lower <= nl.capacity) {
+        // Move left (target start <= source start): an ascending copy never overwrites unread entries.
+        for (int k = 0; k < lower; ++k) slot(upper + k) = slot(nl.capacity - lower + k);
+        // Each part in ascending order: sums over a row (forces, swap energies) then do not depend
+        // on the positions at which the list was built, so a trajectory is bitwise the same however
+        // often and wherever the list is rebuilt (md.hpp: resuming after an overflow or between calls).
+        auto sort_part = [&](int begin, int end) {
+          for (int a = begin + 1; a < end; ++a) {
+            const int v = slot(a);
+            int b = a;
+            for (; b > begin && slot(b - 1) > v; --b) slot(b) = slot(b - 1);
+            slot(b) = v;
+          }
+        };
+        sort_part(0, upper);
+        sort_part(upper, upper + lower);
+      }
     } else {
-      for (int j = 0; j < n; ++j) consider(j);
+      // All pairs in index order: j > i, then j < i, each part ascending as above. On the host the
+      // distances of a block of candidates are computed first (a loop the compiler vectorises),
+      // then the block's neighbours are appended without branches.
+#ifdef __CUDA_ARCH__
+      constexpr int kBlock = 1;
+#else
+      constexpr int kBlock = 64;
+#endif
+      auto scan = [&](int begin, int end, int offset, int& found) {
+        double r2[kBlock];
+        int hit[kBlock];
+        for (int j0 = begin; j0 < end; j0 += kBlock) {
+          const int m = end - j0 < kBlock ? end - j0 : kBlock;
+          for (int b = 0; b < m; ++b) {
+            const double dx = r.box.minimum_image(xi - r.x(j0 + b, 0), 0);
+            const double dy = r.box.minimum_image(yi - r.x(j0 + b, 1), 1);
+            const double dz = r.box.minimum_image(zi - r.x(j0 + b, 2), 2);
+            r2[b] = dx * dx + dy * dy + dz * dz;
+          }
+          int h = 0;
+          for (int b = 0; b < m; ++b) {
+            hit[h] = j0 + b;
+            h += r2[b] < rc2 ? 1 : 0;
+          }
+          for (int b = 0; b < h; ++b, ++found)
+            if (offset + found < nl.capacity) slot(offset + found) = hit[b];
+        }
+      };
+      scan(i + 1, n, 0, upper);
+      scan(0, i, upper, lower);
     }
     if (upper + lower > nl.capacity) {
       // The caller sees the flag, grows the capacity and rebuilds; the row is left empty.
       nl.status[0] = 1;
       upper = lower = 0;
     }
-    // Move left (target start <= source start), so ascending copy never overwrites unread entries.
-    for (int k = 0; k < lower; ++k) slot(upper + k) = slot(nl.capacity - lower + k);
-    // Each part in ascending order: sums over a row (forces, swap energies) then do not depend on
-    // the positions at which the list was built, so a trajectory is bitwise the same however often
-    // and wherever the list is rebuilt (md.hpp: resuming after an overflow or between calls).
-    auto sort_part = [&](int begin, int end) {
-      for (int a = begin + 1; a < end; ++a) {
-        const int v = slot(a);
-        int b = a;
-        for (; b > begin && slot(b - 1) > v; --b) slot(b) = slot(b - 1);
-        slot(b) = v;
-      }
-    };
-    sort_part(0, upper);
-    sort_part(upper, upper + lower);
     nl.count[i] = upper + lower;
     nl.count_upper[i] = upper;
     for (int d = 0; d < 3; ++d) nl.reference[d * n + i] = r.x(i, d);

@@ -47,15 +47,18 @@ TLSX_HD double swap_row_change(const Team& team, const PairTable& table, const R
                                int to, int skip) {
   const NeighborListView& nl = r.nbr;
   const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
+  const SmoothedLJPair* pairs_to = &table.pair[to * kMaxSpecies];
+  const SmoothedLJPair* pairs_from = &table.pair[from * kMaxSpecies];
+  // Branch-free terms (the serial team vectorises them); the partner's term is multiplied by 0.
   return team.sum(nl.count[i], [&](int k) {
     const int j = nl.neighbor(i, k);
-    if (j == skip) return 0.0;
     const double dx = r.box.minimum_image(xi - r.x(j, 0), 0);
     const double dy = r.box.minimum_image(yi - r.x(j, 1), 1);
     const double dz = r.box.minimum_image(zi - r.x(j, 2), 2);
-    const double r2 = dx * dx + dy * dy + dz * dz;
+    const double r2 = dx * dx + dy * dy + dz * dz, inv_r2 = 1.0 / r2;
     const int sj = r.species[j];
-    return table(to, sj).energy(r2) - table(from, sj).energy(r2);
+    const double change = pairs_to[sj].energy_masked(r2, inv_r2) - pairs_from[sj].energy_masked(r2, inv_r2);
+    return (j != skip ? 1.0 : 0.0) * change;
   });
 }
 

@@ -48,6 +48,14 @@ struct SmoothedLJPair {
     return eps4 * (s6 * s6 - s6 + c0 + x2 * (c2 + c4 * x2));
   }
 
+  // energy() without branches given 1/r^2 (swap Monte Carlo evaluates two pair types per
+  // distance): exactly 0 beyond the cutoff.
+  TLSX_HD TLSX_INLINE double energy_masked(double r2, double inv_r2) const {
+    const double s2 = sigma2 * inv_r2, s6 = s2 * s2 * s2;
+    const double x2 = r2 * inv_sigma2;
+    return (r2 < rc2 ? 1.0 : 0.0) * (eps4 * (s6 * s6 - s6 + c0 + x2 * (c2 + c4 * x2)));
+  }
+
   // Energy and F/r = -(1/r) dV/dr. Returns false (and zeros) beyond the cutoff.
   TLSX_HD TLSX_INLINE bool evaluate(double r2, double& v, double& f_over_r) const {
     if (r2 >= rc2) {
@@ -62,6 +70,17 @@ struct SmoothedLJPair {
     // -dV/dr / r = 4 eps [12 s12 / r^2 - 6 s6 / r^2 - 2 C2 / sigma^2 - 4 C4 r^2 / sigma^4]
     f_over_r = eps4 * ((12.0 * s12 - 6.0 * s6) * inv_r2 - inv_sigma2 * (2.0 * c2 + 4.0 * c4 * x2));
     return true;
+  }
+
+  // evaluate() without branches, for loops the compiler vectorises: beyond the cutoff v and
+  // F/r are exact zeros (also -0.0), so sums over a list with extra entries are unchanged.
+  TLSX_HD TLSX_INLINE void evaluate_masked(double r2, double& v, double& f_over_r) const {
+    const double inside = r2 < rc2 ? 1.0 : 0.0;
+    const double inv_r2 = 1.0 / r2;
+    const double s2 = sigma2 * inv_r2, s6 = s2 * s2 * s2, s12 = s6 * s6;
+    const double x2 = r2 * inv_sigma2;
+    v = inside * (eps4 * (s12 - s6 + c0 + x2 * (c2 + c4 * x2)));
+    f_over_r = inside * (eps4 * ((12.0 * s12 - 6.0 * s6) * inv_r2 - inv_sigma2 * (2.0 * c2 + 4.0 * c4 * x2)));
   }
 
   // Second radial derivative V''(r) (Hessians, curvatures along paths).

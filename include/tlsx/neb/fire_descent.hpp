@@ -41,6 +41,7 @@ FireOutcome fire_descend(std::vector<double>& x, Force&& force, AfterStep&& afte
   std::vector<double> v(n, 0.0), f(n, 0.0);
   FireOutcome out;
   double dt = p.dt_start, alpha = p.alpha_start;
+  double last_step = 0.0;  // x moved by last_step * v in the previous step
   long positive_steps = 0;
   out.measure = force(x, f);
   ++out.force_evaluations;
@@ -63,9 +64,9 @@ FireOutcome fire_descend(std::vector<double>& x, Force&& force, AfterStep&& afte
         dt *= p.f_dec;
         alpha = p.alpha_start;
       }
-      // Step back half a step (the uphill move of the last step) and stop.
+      // Step back half of the last (uphill) step, as it was taken, and stop.
       for (std::size_t k = 0; k < n; ++k) {
-        x[k] -= 0.5 * dt * v[k];
+        x[k] -= 0.5 * last_step * v[k];
         v[k] = 0.0;
       }
     }
@@ -81,8 +82,8 @@ FireOutcome fire_descend(std::vector<double>& x, Force&& force, AfterStep&& afte
     }
     double largest = 0.0;
     for (std::size_t k = 0; k < n; ++k) largest = std::max(largest, std::fabs(dt * v[k]));
-    const double scale = largest > p.max_step ? p.max_step / largest : 1.0;
-    for (std::size_t k = 0; k < n; ++k) x[k] += scale * dt * v[k];
+    last_step = largest > p.max_step ? dt * p.max_step / largest : dt;
+    for (std::size_t k = 0; k < n; ++k) x[k] += last_step * v[k];
     after_step(x);
     out.measure = force(x, f);
     ++out.force_evaluations;

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The CUDA backend's check on a lent GPU machine, in one command (docs/cuda-backend.md).
+#
+#   bench/gpu_check.sh --pack   HERE, in the repo root: configure build-gpu (sm_90 code, portable CPU
+#                               code), build tlsx, tests_gpu, tests_engine and bench_backends, and pack
+#                               them with every shared library they load into .devpack/ (git-ignored).
+#   bench/gpu_check.sh --run    THERE, in the repo root (the device tool's `run`, with carry [".devpack"]):
+#                               nvidia-smi, the GPU tests (also at other block sizes and without
+#                               shared-memory positions), compute-sanitizer memcheck / racecheck /
+#                               synccheck / initcheck on short cases, the engine tests, and the
+#                               throughput benchmark (GPU and CPU in the same run). Everything goes to
+#                               $OUT (or ./gpu-check-out): log.txt, bench.json, summary.md; the last
+#                               thing printed is one summary table.
+#
+# A device call:   run(command="bench/gpu_check.sh --run", carry=[".devpack"], timeout_s=600)
+# Environment (--run): BENCH_ARGS replaces the benchmark's arguments; CHECK_QUICK=1 skips the
+# sanitizers and the extra block sizes.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root" || exit 2
+
+pack() {
+  local build="$root/build-gpu"
+  local packer="${TLSX_PACK:-$root/../shared/device/pack}"
+  [[ -x $packer ]] || { echo "gpu_check: packing script $packer not found (set TLSX_PACK)" >&2; exit 2; }
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+    -DTLSX_NATIVE=OFF -DTLSX_CUDA=ON -DTLSX_TESTS=ON -DTLSX_BENCH=ON || exit 1
+  grep -q 'TLSX_HAVE_CUDA:.*ON\|tlsx: CUDA backend ON' "$build/CMakeCache.txt" 2>/dev/null ||
+    grep -q '^CMAKE_CUDA_COMPILER:' "$build/CMakeCache.txt" ||
+    { echo "gpu_check: CMake found no CUDA compiler: the packed programs would have no GPU code" >&2; exit 1; }
+  local start=$SECONDS
+  cmake --build "$build" -j "${JOBS:-2}" --target tlsx tests_gpu tests_engine bench_backends || exit 1
+  echo "gpu_check: built in $((SECONDS - start)) s"
+  rm -rf "$root/.devpack"
+  "$packer" "$root/.devpack" "$build/tlsx" "$build/tests_gpu" "$build/tests_engine" "$build/bench/bench_backends" || exit 1
+  echo "gpu_check: now run there:  bench/gpu_check.sh --run   (carry .devpack)"
+}
+
+run() {
+  local out="${OUT:-$root/gpu-check-out}"
+  mkdir -p "$out"
+  local log="$out/log.txt" summary="$out/summary.md"
+  : >"$log"
+  if ! command -v tests_gpu >/dev/null && [[ -f $root/.devpack/env.sh ]]; then
+    # shellcheck disable=SC1091
+    source "$root/.devpack/env.sh"
+  fi
+  command -v tests_gpu >/dev/null || { echo "gpu_check: tests_gpu not on PATH (source .devpack/env.sh)" | tee -a "$log"; exit 2; }
+  # The tests locate tests/data through the source path compiled in at the build (here /work/main).
+  local compiled_root=/work/main
+  if [[ ! -e $compiled_root && $root != "$compiled_root" ]]; then
+    mkdir -p "$(dirname "$compiled_root")" && ln -s "$root" "$compiled_root" 2>/dev/null &&
+      echo "gpu_check: linked $compiled_root -> $root for the tests' data paths" >>"$log"
+  fi
+
+  local -a rows=()
+  # step NAME TIMEOUT COMMAND...: runs the command with its output in the log, records PASS/FAIL.
+  step() {
+    local name=$1 limit=$2
+    shift 2
+    local t0=$SECONDS
+    echo "==== $name: $*" | tee -a "$log"
+    timeout "$limit" "$@" >>"$log" 2>&1
+    local rc=$?
+    local verdict=PASS
+    ((rc == 124)) && verdict="TIMEOUT (${limit}s)"
+    ((rc != 0 && rc != 124)) && verdict="FAIL (exit $rc)"
+    echo "==== $name: $verdict in $((SECONDS - t0)) s" | tee -a "$log"
+    rows+=("| $name | $verdict | $((SECONDS - t0)) s |")
+  }
+
+  {
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "host: $(uname -srm)"
+    nvidia-smi 2>&1 || echo "nvidia-smi not available"
+    tlsx --version
+  } >>"$log" 2>&1
+  local device
+  device=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)
+  echo "device: ${device:-none}" | tee -a "$log"
+
+  step "tests_gpu" 300 tests_gpu
+  local quick=${CHECK_QUICK:-0}
+  local short='CudaConformance.ForcesAndEnergiesMatchCpu:CudaConformance.NeighbourOverflowRegrowsLikeCpu:CudaConformance.NveTrajectoryMatchesCpu:CudaConformance.FireQuenchReachesSameInherentStructure'
+  if [[ $quick != 1 ]]; then
+    for b in 32 256 1024; do
+      step "tests_gpu, $b threads per replica" 200 env TLSX_CUDA_BLOCK=$b tests_gpu --gtest_filter="$short"
+    done
+    step "tests_gpu, positions in global memory" 200 env TLSX_CUDA_SHARED_POSITIONS=0 tests_gpu --gtest_filter="$short"
+    if command -v compute-sanitizer >/dev/null; then
+      local tiny='CudaConformance.ForcesAndEnergiesMatchCpu:CudaConformance.NeighbourOverflowRegrowsLikeCpu:CudaConformance.ChunkedBatchMatchesCpu'
+      step "memcheck" 300 compute-sanitizer --tool memcheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny:CudaConformance.NveTrajectoryMatchesCpu"
+      step "racecheck" 300 compute-sanitizer --tool racecheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny"
+      step "synccheck" 200 compute-sanitizer --tool synccheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny"
+      step "initcheck" 200 compute-sanitizer --tool initcheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny"
+    else
+      rows+=("| compute-sanitizer | not found | |")
+    fi
+  fi
+  step "tests_engine (CPU)" 200 tests_engine
+
+  local bench_json="$out/bench.json"
+  # shellcheck disable=SC2206
+  local -a bench_args=(${BENCH_ARGS:---replicas 512 --md-steps 1200 --quenches 512 --cpu-replicas 32 --cpu-md-steps 200 --cpu-quenches 16})
+  echo "==== bench_backends ${bench_args[*]}" | tee -a "$log"
+  local t0=$SECONDS
+  timeout 420 bench_backends "${bench_args[@]}" --json >"$bench_json" 2>>"$log"
+  local rc=$?
+  rows+=("| bench_backends | $( ((rc == 0)) && echo PASS || echo "FAIL (exit $rc)") | $((SECONDS - t0)) s |")
+
+  {
+    echo "## gpu_check $(date -u +%Y-%m-%d), ${device:-no device}"
+    echo
+    echo "| check | result | time |"
+    echo "| --- | --- | --- |"
+    printf '%s\n' "${rows[@]}"
+    echo
+    python3 - "$bench_json" <<'PY' || echo "(no benchmark figures: see log.txt)"
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception as e:
+    print(f"(benchmark output unreadable: {e})")
+    sys.exit(0)
+res = {r["backend"]: r for r in d["results"]}
+cols = [b for b in ("cuda", "cpu") if b in res]
+def f(v): return f"{v:.3g}"
+rows = [
+    ("replicas", lambda r: str(r["replicas"])),
+    (f"MD atom-steps/s (Berendsen T={d['temperature']:.2g}, dt={d['dt']:g})", lambda r: f(r["md_atom_steps_per_s"])),
+    ("FIRE quenches/s (to 1e-10)", lambda r: f(r["fire_quenches_per_s"]) + f" ({r['fire_converged']}/{r['quenches']} conv.)"),
+    ("CG quenches/s (to 1e-10)", lambda r: f(r["cg_quenches_per_s"]) + f" ({r['cg_converged']}/{r['quenches']} conv.)"),
+    ("swap attempts/s", lambda r: f(r["swap_attempts_per_s"]) + f" (acc. {r['swap_acceptance']:.3f})"),
+    ("e/N after MD; e_IS/N (CG)", lambda r: f"{r['md_energy_per_particle']:.4f}; {r['cg_energy_per_particle']:.4f}"),
+]
+print(f"KA2 N={d['n']} FP64. Devices: " + "; ".join(f"{b}: {res[b]['device']}" for b in cols))
+print()
+print("| figure | " + " | ".join(cols) + (" | cuda/cpu |" if len(cols) == 2 else " |"))
+print("| --- " * (len(cols) + 1 + (len(cols) == 2)) + "|")
+keys = {1: "md_atom_steps_per_s", 2: "fire_quenches_per_s", 3: "cg_quenches_per_s", 4: "swap_attempts_per_s"}
+for k, (name, get) in enumerate(rows):
+    line = f"| {name} | " + " | ".join(get(res[b]) for b in cols)
+    if len(cols) == 2:
+        ratio = ""
+        if k in keys and res["cpu"][keys[k]] > 0:
+            ratio = f"{res['cuda'][keys[k]] / res['cpu'][keys[k]]:.3g}x"
+        line += f" | {ratio}"
+    print(line + " |")
+PY
+  } >"$summary"
+  echo
+  cat "$summary"
+}
+
+case "${1:-}" in
+  --pack) pack ;;
+  --run) run ;;
+  *) sed -n '2,19p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,121 @@
+#pragma once
+// Landscape exploration of every glass metabasin (paper Sec. II D, III A; DESIGN.md §1):
+// the equilibrium configuration at T_f gets Maxwell-Boltzmann velocities at T_exp (stream
+// exploration_velocities keyed by the glass id: the "quench to T_exp"), then MD with a Berendsen
+// thermostat runs as one batch of replicas on the backend. Every tau_cg MD steps a copy of every
+// replica is minimised (a second batch) and the inherent structure registered in the glass's
+// IsRegistry; the IS ids form the glass's sequence (TransitionLog). After n_cg quenches the
+// registries, sequences and transition counts become the first tables of the double-well library.
+//
+// The run is a sequence of identical cycles (tau_cg MD steps, one quench per glass), and a cycle
+// depends only on the state at its start (positions, velocities, MD counters; the MD contract
+// makes a call that starts at a step boundary continue bitwise). So a checkpoint at a cycle boundary
+// and a resume reproduce the uninterrupted run exactly.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tlsx/backend/backend.hpp"
+#include "tlsx/engine/md_params.hpp"
+#include "tlsx/engine/minimize_params.hpp"
+#include "tlsx/engine/replica_batch.hpp"
+#include "tlsx/pipeline/glass_set.hpp"
+#include "tlsx/pipeline/is_registry.hpp"
+#include "tlsx/pipeline/library.hpp"
+#include "tlsx/pipeline/transitions.hpp"
+
+namespace tlsx {
+
+struct ExploreOptions {
+  double temperature = 0.4;      // T_exp
+  double dt = 0.0025;            // the paper's exploration time step
+  std::int64_t tau_cg = 100;     // MD steps between quenches (Table I's tau_cg is in units of dt)
+  std::int64_t n_cg = 1000;      // quenches per glass
+  double thermostat_tau = 0.0;   // Berendsen time constant (tau_LJ); 0: 100 dt
+  std::uint64_t seed = 1;        // key of the velocity streams (with the glass id)
+  MinimizeParams minimize;       // set in the constructor: CG (the paper), |F| < 1e-10
+  IsMatchTolerance tolerance;
+  double skin = 0.3;             // neighbour-list skin
+  bool store_all_is = false;     // coordinates of every IS in the output, not only candidate pairs' ones
+
+  ExploreOptions() { minimize.algorithm = MinimizeAlgorithm::cg; }
+};
+
+// The options that determine the trajectory and the registries, as JSON (stored in the library as
+// config_explore). with_n_cg = false leaves out n_cg (the checkpoint hash: a resumed run may be
+// extended to more quenches).
+std::string explore_config_json(const ExploreOptions& o, bool with_n_cg = true);
+
+// One glass's exploration record.
+struct GlassExploration {
+  std::int64_t glass_id = 0;
+  IsRegistry registry;
+  TransitionLog log;
+};
+
+class Exploration {
+ public:
+  // A fresh start from the glasses' configurations.
+  Exploration(const GlassSet& glasses, const ExploreOptions& options);
+  // Continues from a checkpoint written by save_checkpoint under the same options and glasses
+  // (else a tlsx::Error that says what differs).
+  static Exploration resume(const std::string& checkpoint, const GlassSet& glasses, const ExploreOptions& options);
+
+  // Advances every glass by one cycle: tau_cg MD steps, one quench, registration.
+  void cycle(Backend& backend);
+  std::int64_t quenches_done() const { return quenches_; }
+  bool finished() const { return quenches_ >= options_.n_cg; }
+  // Exploration time of quench k (0-based): (k + 1) tau_cg dt.
+  double quench_time(std::int64_t k) const;
+
+  void save_checkpoint(const std::string& path) const;
+
+  const std::vector<GlassExploration>& glasses() const { return glasses_; }
+  const ExploreOptions& options() const { return options_; }
+  // Mean potential energy per particle and temperature of the MD replicas after the last cycle.
+  double mean_md_energy_per_particle() const;
+  double mean_md_temperature() const;
+
+  // The library tables (stage "explore") for what has been explored so far.
+  Library library(const GlassSet& glasses) const;
+
+ private:
+  Exploration(const ExploreOptions& options, const GlassSet& glasses, bool fresh);
+  MdParams md_params() const;
+
+  ExploreOptions options_;
+  std::uint64_t config_hash_ = 0;
+  int n_ = 0;
+  Box box_;
+  PairTable table_;
+  ReplicaBatch md_batch_, quench_batch_;
+  std::vector<MdReplicaState> md_states_;
+  std::vector<GlassExploration> glasses_;
+  std::int64_t quenches_ = 0;
+};
+
+// Hash of what a checkpoint must agree on: the options (without n_cg) and the glasses' identity
+// (ids, positions, velocities, species, model).
+std::uint64_t explore_config_hash(const ExploreOptions& o, const GlassSet& glasses);
+
+struct ExploreRunControl {
+  std::string checkpoint_path;     // "" : no checkpoints
+  double checkpoint_every = 600;   // seconds; <= 0: only on signals and at stops
+  double max_hours = 0;            // <= 0: no limit
+  std::int64_t stop_after = 0;     // > 0: stop (with a checkpoint) after this many cycles of this call
+  bool progress = true;
+  std::function<void(const Exploration&)> on_cycle;  // called after every cycle (tests, monitoring)
+};
+
+struct ExploreRunResult {
+  bool complete = false;           // all n_cg quenches done
+  std::string stop_reason;         // why it stopped early
+  std::int64_t checkpoints_written = 0;
+};
+
+// Runs cycles until the exploration is finished or a stop is requested (signals, --max-hours,
+// stop_after); writes checkpoints as CheckpointClock directs and at a stop. Progress on stderr.
+ExploreRunResult run_exploration(Exploration& e, Backend& backend, const ExploreRunControl& control);
+
+}  // namespace tlsx

@@ -1,0 +1,307 @@
+// The CUDA backend against the CPU backend, the reference executor (itself proven against the
+// all-pairs DirectSum and finite differences in tests/engine): same inputs, same seeds, same
+// replica algorithms, compared at tolerances that follow from the arithmetic.
+//   - Forces, energies, virials: one neighbour sum per particle on both sides, but the CPU uses the
+//     half list (Newton's third law) and the GPU whole rows, and the block reduction adds in another
+//     order: the difference is rounding, ~1e-15 relative; we allow 1e-12.
+//   - MD: rounding differences grow with the largest Lyapunov exponent (a few per time unit);
+//     100 steps of dt <= 0.005 amplify them by well under 1e3: 1e-9 is safe.
+//   - Swap Monte Carlo: both draw the same Philox numbers, so the accept decisions agree unless a
+//     uniform number falls within ~1e-12 of exp(-dU/T) (probability ~1e-12 per attempt): we demand
+//     identical decisions.
+//   - Minimisation: the same descent from the same start ends in the same inherent structure.
+// Without a device (or without CUDA support compiled in) the conformance tests skip; the tests of
+// backend selection run everywhere. This file uses only the Backend interface: no CUDA headers.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../common/test_systems.hpp"
+#include "tlsx/backend/backend.hpp"
+#include "tlsx/core/error.hpp"
+
+namespace {
+
+using tlsx::testing::lattice_batch;
+
+// ---- backend selection (runs on every machine) ----
+
+TEST(CudaBackendSelection, CudaWithoutDeviceIsAOneLineError) {
+  if (tlsx::cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present: " << tlsx::cuda_device_name(0);
+  try {
+    tlsx::make_backend("cuda");
+    FAIL() << "make_backend(\"cuda\") without a device must throw";
+  } catch (const tlsx::Error& e) {
+    const std::string message = e.what();
+    EXPECT_FALSE(message.empty());
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    EXPECT_NE(message.find("cuda"), std::string::npos) << message;
+  }
+}
+
+TEST(CudaBackendSelection, AutoFallsBackToCpuWithoutDevice) {
+  ::testing::internal::CaptureStderr();
+  const std::unique_ptr<tlsx::Backend> b = tlsx::make_backend("auto");
+  const std::string notice = ::testing::internal::GetCapturedStderr();
+  if (tlsx::cuda_device_count() > 0) {
+    EXPECT_EQ(b->name(), "cuda");
+  } else {
+    EXPECT_EQ(b->name(), "cpu");
+    EXPECT_NE(notice.find("CPU"), std::string::npos) << notice;
+  }
+}
+
+TEST(CudaBackendSelection, DeviceDescriptionsAreOneLine) {
+  const std::string d = tlsx::describe_backends();
+  EXPECT_EQ(d.find('\n'), std::string::npos) << d;
+  EXPECT_NE(d.find("CUDA support"), std::string::npos) << d;
+  const std::string why = tlsx::cuda_device_name(-1);
+  EXPECT_FALSE(why.empty());
+  EXPECT_EQ(why.find('\n'), std::string::npos) << why;
+  if (tlsx::cuda_compiled_in()) {
+    const int count = tlsx::cuda_device_count();
+    EXPECT_NE(tlsx::cuda_device_name(count).find("no CUDA device"), std::string::npos);
+    if (count == 0) {
+      EXPECT_NE(d.find("no device"), std::string::npos) << d;
+    }
+  }
+}
+
+// ---- conformance (needs a device) ----
+
+double max_abs(const double* a, std::size_t m) {
+  double s = 0.0;
+  for (std::size_t k = 0; k < m; ++k) s = std::max(s, std::fabs(a[k]));
+  return s;
+}
+
+double max_abs_difference(const double* a, const double* b, std::size_t m) {
+  double s = 0.0;
+  for (std::size_t k = 0; k < m; ++k) s = std::max(s, std::fabs(a[k] - b[k]));
+  return s;
+}
+
+// Maxwell-Boltzmann velocities at temperature T with zero total momentum (unit masses), from the
+// test's own generator: the same numbers go to both backends.
+void thermal_velocities(tlsx::ReplicaBatch& batch, int r, double temperature, unsigned seed) {
+  const int n = batch.n();
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> g(0.0, std::sqrt(temperature));
+  double* v = batch.vel(r);
+  for (int d = 0; d < 3; ++d) {
+    double mean = 0.0;
+    for (int i = 0; i < n; ++i) mean += (v[d * n + i] = g(gen));
+    mean /= n;
+    for (int i = 0; i < n; ++i) v[d * n + i] -= mean;
+  }
+}
+
+class CudaConformance : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!tlsx::cuda_compiled_in()) GTEST_SKIP() << "no CUDA device: this tlsx was built without CUDA support";
+    if (tlsx::cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device: " << tlsx::cuda_device_name(-1);
+    cpu_ = tlsx::make_backend("cpu");
+    cuda_ = tlsx::make_backend("cuda");
+    ASSERT_EQ(cuda_->name(), "cuda");
+  }
+
+  // Two identical batches: one for each backend.
+  std::pair<tlsx::ReplicaBatch, tlsx::ReplicaBatch> twin_batches(int n, int count, unsigned seed,
+                                                                  double jitter = 0.15) const {
+    return {lattice_batch(model_, n, count, seed, jitter), lattice_batch(model_, n, count, seed, jitter)};
+  }
+
+  void expect_same_forces(tlsx::ReplicaBatch& a, tlsx::ReplicaBatch& b, const std::vector<tlsx::ForceResult>& fa,
+                          const std::vector<tlsx::ForceResult>& fb, double tolerance) const {
+    const std::size_t m = 3 * std::size_t(a.n());
+    for (int r = 0; r < a.size(); ++r) {
+      EXPECT_NEAR(fb[r].energy, fa[r].energy, tolerance * std::fabs(fa[r].energy)) << "replica " << r;
+      EXPECT_NEAR(fb[r].virial, fa[r].virial, tolerance * std::fabs(fa[r].virial)) << "replica " << r;
+      const double scale = max_abs(a.force(r), m);
+      ASSERT_GT(scale, 0.0);
+      EXPECT_LE(max_abs_difference(a.force(r), b.force(r), m), tolerance * scale) << "replica " << r;
+    }
+  }
+
+  const tlsx::Model model_ = tlsx::ka2_model();
+  const tlsx::PairTable table_ = model_.pair_table();
+  std::unique_ptr<tlsx::Backend> cpu_, cuda_;
+};
+
+TEST_F(CudaConformance, ForcesAndEnergiesMatchCpu) {
+  for (int n : {343, 1000}) {  // all-pairs list (2 cells per axis) and the cell grid (3 per axis)
+    auto [on_cpu, on_gpu] = twin_batches(n, 5, 17u);
+    const auto fc = cpu_->forces(on_cpu, table_);
+    const auto fg = cuda_->forces(on_gpu, table_);
+    SCOPED_TRACE("n = " + std::to_string(n));
+    expect_same_forces(on_cpu, on_gpu, fc, fg, 1e-12);
+    // And against the independent all-pairs sum, so that a shared mistake cannot pass.
+    for (int r = 0; r < on_gpu.size(); ++r) {
+      const auto ref = tlsx::testing::direct_sum(model_, on_gpu.box(), on_gpu.pos(r), on_gpu.species(r), n);
+      EXPECT_NEAR(fg[r].energy, ref.energy, 1e-11 * std::fabs(ref.energy));
+      EXPECT_LE(max_abs_difference(on_gpu.force(r), ref.force.data(), 3 * n), 1e-11 * max_abs(ref.force.data(), 3 * n));
+    }
+  }
+}
+
+// A replica squeezed to half its length along x has twice the density the neighbour capacity was
+// sized for: its rows overflow, the backend grows the capacity and reruns it.
+TEST_F(CudaConformance, NeighbourOverflowRegrowsLikeCpu) {
+  const int n = 1000;
+  auto [on_cpu, on_gpu] = twin_batches(n, 3, 5u);
+  for (tlsx::ReplicaBatch* b : {&on_cpu, &on_gpu})
+    for (int i = 0; i < n; ++i) b->pos(1)[i] *= 0.5;
+  const int capacity = on_gpu.neighbor_capacity();
+  const auto fc = cpu_->forces(on_cpu, table_);
+  const auto fg = cuda_->forces(on_gpu, table_);
+  EXPECT_GT(on_gpu.neighbor_capacity(), capacity);
+  EXPECT_EQ(on_gpu.neighbor_capacity(), on_cpu.neighbor_capacity());
+  expect_same_forces(on_cpu, on_gpu, fc, fg, 1e-12);
+}
+
+// Device memory limited to two replicas at a time: the batch runs in chunks, the overflowed
+// replica (not adjacent to the others) is rerun alone, and nothing changes.
+TEST_F(CudaConformance, ChunkedBatchMatchesCpu) {
+  setenv("TLSX_CUDA_MAX_SLOTS", "2", 1);
+  std::unique_ptr<tlsx::Backend> chunked;
+  try {
+    chunked = tlsx::make_backend("cuda");
+  } catch (...) {
+    unsetenv("TLSX_CUDA_MAX_SLOTS");
+    throw;
+  }
+  unsetenv("TLSX_CUDA_MAX_SLOTS");
+  const int n = 1000;
+  auto [on_cpu, on_gpu] = twin_batches(n, 5, 23u);
+  for (tlsx::ReplicaBatch* b : {&on_cpu, &on_gpu})
+    for (int i = 0; i < n; ++i) b->pos(2)[i] *= 0.5;
+  const auto fc = cpu_->forces(on_cpu, table_);
+  const auto fg = chunked->forces(on_gpu, table_);
+  expect_same_forces(on_cpu, on_gpu, fc, fg, 1e-12);
+
+  tlsx::MdParams p;
+  p.dt = 0.005;
+  std::vector<tlsx::MdReplicaState> sc(5), sg(5);
+  for (int r = 0; r < 5; ++r) sc[r].glass = sg[r].glass = r;
+  cpu_->run_md(on_cpu, sc, table_, p, 20);
+  chunked->run_md(on_gpu, sg, table_, p, 20);
+  for (int r = 0; r < 5; ++r) {
+    EXPECT_EQ(sg[r].step, 20u);
+    EXPECT_LE(max_abs_difference(on_cpu.pos(r), on_gpu.pos(r), 3 * n), 1e-9) << "replica " << r;
+  }
+}
+
+struct MdCase {
+  const char* name;
+  tlsx::Thermostat thermostat;
+  double dt, temperature, start_temperature;
+};
+
+// 100 steps on the CPU in one call against 40 + 60 steps on the GPU (the state carries over).
+void expect_same_md(tlsx::Backend& cpu, tlsx::Backend& cuda, const tlsx::Model& model, const tlsx::PairTable& table,
+                    const MdCase& c, int n, int swap_every) {
+  SCOPED_TRACE(std::string(c.name) + ", n = " + std::to_string(n));
+  const int count = 3;
+  tlsx::ReplicaBatch on_cpu = lattice_batch(model, n, count, 31u), on_gpu = lattice_batch(model, n, count, 31u);
+  for (int r = 0; r < count; ++r) {
+    thermal_velocities(on_cpu, r, c.start_temperature, 100u + r);
+    thermal_velocities(on_gpu, r, c.start_temperature, 100u + r);
+  }
+  const std::vector<double> start(on_cpu.pos(0), on_cpu.pos(0) + 3 * n);
+  tlsx::MdParams p;
+  p.dt = c.dt;
+  p.temperature = c.temperature;
+  p.thermostat = c.thermostat;
+  p.tau_t = 0.1;
+  p.seed = 2024;
+  p.swap_every = swap_every;
+  p.swap_attempts = swap_every > 0 ? static_cast<int>(1.75 * n) : 0;
+  std::vector<tlsx::MdReplicaState> sc(count), sg(count);
+  for (int r = 0; r < count; ++r) sc[r].glass = sg[r].glass = 10 + r;
+  cpu.run_md(on_cpu, sc, table, p, 100);
+  cuda.run_md(on_gpu, sg, table, p, 40);
+  cuda.run_md(on_gpu, sg, table, p, 60);
+
+  // The run did something (a backend that returns at once must fail here).
+  ASSERT_GT(max_abs_difference(start.data(), on_cpu.pos(0), 3 * n), 1e-3);
+  for (int r = 0; r < count; ++r) {
+    SCOPED_TRACE("replica " + std::to_string(r));
+    EXPECT_EQ(sg[r].status, 0);
+    EXPECT_EQ(sg[r].step, 100u);
+    EXPECT_EQ(sc[r].step, 100u);
+    EXPECT_NEAR(sg[r].potential_energy, sc[r].potential_energy, 1e-9 * std::fabs(sc[r].potential_energy));
+    EXPECT_NEAR(sg[r].kinetic_energy, sc[r].kinetic_energy, 1e-9 * std::fabs(sc[r].kinetic_energy));
+    EXPECT_NEAR(sg[r].virial, sc[r].virial, 1e-9 * std::fabs(sc[r].virial));
+    EXPECT_LE(max_abs_difference(on_cpu.pos(r), on_gpu.pos(r), 3 * n), 1e-9);
+    EXPECT_LE(max_abs_difference(on_cpu.vel(r), on_gpu.vel(r), 3 * n), 1e-9);
+    EXPECT_LE(max_abs_difference(on_cpu.force(r), on_gpu.force(r), 3 * n), 1e-9 * max_abs(on_cpu.force(r), 3 * n));
+    EXPECT_EQ(sg[r].swap_sweeps, sc[r].swap_sweeps);
+    EXPECT_EQ(sg[r].swap_attempted, sc[r].swap_attempted);
+    EXPECT_EQ(sg[r].swap_accepted, sc[r].swap_accepted);
+    EXPECT_TRUE(std::equal(on_cpu.species(r), on_cpu.species(r) + n, on_gpu.species(r)));
+    if (swap_every > 0) {
+      EXPECT_EQ(sc[r].swap_attempted, static_cast<std::uint64_t>(100 / swap_every) * p.swap_attempts);
+      EXPECT_GT(sc[r].swap_accepted, 0u);
+    }
+  }
+}
+
+TEST_F(CudaConformance, NveTrajectoryMatchesCpu) {
+  const MdCase c{"NVE", tlsx::Thermostat::none, 0.005, 0.0, 0.8};
+  for (int n : {343, 1000}) expect_same_md(*cpu_, *cuda_, model_, table_, c, n, 0);
+}
+
+TEST_F(CudaConformance, BerendsenTrajectoryMatchesCpu) {
+  const MdCase c{"Berendsen", tlsx::Thermostat::berendsen, 0.0025, 0.4, 0.8};
+  for (int n : {343, 1000}) expect_same_md(*cpu_, *cuda_, model_, table_, c, n, 0);
+}
+
+TEST_F(CudaConformance, NoseHooverTrajectoryMatchesCpu) {
+  const MdCase c{"Nose-Hoover", tlsx::Thermostat::nose_hoover, 0.005, 0.6, 0.8};
+  expect_same_md(*cpu_, *cuda_, model_, table_, c, 1000, 0);
+}
+
+TEST_F(CudaConformance, SwapMonteCarloDecisionsMatchCpu) {
+  const MdCase c{"Berendsen + swaps", tlsx::Thermostat::berendsen, 0.005, 1.0, 1.0};
+  expect_same_md(*cpu_, *cuda_, model_, table_, c, 1000, 10);
+}
+
+// The same quench start minimised on both backends ends in the same inherent structure.
+void expect_same_inherent_structure(tlsx::Backend& cpu, tlsx::Backend& cuda, const tlsx::Model& model,
+                                    const tlsx::PairTable& table, tlsx::MinimizeAlgorithm algorithm) {
+  const int n = 343, count = 3;
+  tlsx::ReplicaBatch on_cpu = lattice_batch(model, n, count, 41u, 0.4), on_gpu = lattice_batch(model, n, count, 41u, 0.4);
+  tlsx::MinimizeParams p;
+  p.algorithm = algorithm;
+  p.force_tolerance = 1e-10;
+  const auto rc = cpu.minimize(on_cpu, table, p);
+  const auto rg = cuda.minimize(on_gpu, table, p);
+  for (int r = 0; r < count; ++r) {
+    SCOPED_TRACE("replica " + std::to_string(r));
+    ASSERT_EQ(rc[r].status, 0) << "the CPU quench did not converge";
+    ASSERT_EQ(rg[r].status, 0) << "the GPU quench did not converge";
+    EXPECT_LT(rg[r].max_force, p.force_tolerance);
+    EXPECT_LT(max_abs(on_gpu.force(r), 3 * n), p.force_tolerance);
+    EXPECT_NEAR(rg[r].energy, rc[r].energy, 1e-10 * std::fabs(rc[r].energy));
+    EXPECT_LE(max_abs_difference(on_cpu.pos(r), on_gpu.pos(r), 3 * n), 1e-8);
+    EXPECT_EQ(max_abs(on_gpu.vel(r), 3 * n), 0.0);  // FIRE's velocities are left at zero
+    EXPECT_GT(rg[r].iterations, 0);
+  }
+}
+
+TEST_F(CudaConformance, FireQuenchReachesSameInherentStructure) {
+  expect_same_inherent_structure(*cpu_, *cuda_, model_, table_, tlsx::MinimizeAlgorithm::fire);
+}
+
+TEST_F(CudaConformance, CgQuenchReachesSameInherentStructure) {
+  expect_same_inherent_structure(*cpu_, *cuda_, model_, table_, tlsx::MinimizeAlgorithm::cg);
+}
+
+}  // namespace

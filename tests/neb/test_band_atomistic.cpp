@@ -1,0 +1,201 @@
+// Minimum energy paths between two inherent structures of a small KA2 system: the atomistic
+// surface against the all-pairs reference, and the band's defining properties on a real
+// rearrangement (saddle, end points, profile, displacement measures computed directly).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "../common/test_systems.hpp"
+#include "tlsx/backend/cpu_backend.hpp"
+#include "tlsx/neb/atomistic_surface.hpp"
+#include "tlsx/neb/band.hpp"
+#include "tlsx/neb/connect.hpp"
+#include "tlsx/neb/double_well.hpp"
+
+namespace {
+
+using tlsx::testing::direct_sum;
+using tlsx::testing::lattice_batch;
+
+constexpr int kN = 216;
+
+double max_abs(const double* v, int n) {
+  double m = 0.0;
+  for (int k = 0; k < n; ++k) m = std::max(m, std::fabs(v[k]));
+  return m;
+}
+
+// Two distinct inherent structures of one small glass connected by a local rearrangement: quench
+// a jittered lattice, push one particle by 0.45 sigma, quench again; the first push (over a fixed
+// list of particles and directions) that lands in a different minimum wins.
+struct InherentStructurePair {
+  std::vector<double> a, b;
+  double energy_a = 0.0, energy_b = 0.0;
+};
+
+class KA2Pair : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    model_ = new tlsx::Model(tlsx::ka2_model());
+    tlsx::ReplicaBatch batch = lattice_batch(*model_, kN, 1, 2024u);
+    species_ = new std::vector<int>(batch.species(0), batch.species(0) + kN);
+    tlsx::CpuBackend cpu(1);
+    tlsx::MinimizeParams mp;
+    mp.force_tolerance = 1e-10;
+    const tlsx::MinimizeResult first = cpu.minimize(batch, model_->pair_table(), mp)[0];
+    ASSERT_TRUE(first.converged());
+    pair_ = new InherentStructurePair;
+    pair_->a.assign(batch.pos(0), batch.pos(0) + 3 * kN);
+    pair_->energy_a = first.energy;
+    for (int i = 0; i < kN && pair_->b.empty(); i += 7) {
+      for (int d = 0; d < 3 && pair_->b.empty(); ++d) {
+        std::copy(pair_->a.begin(), pair_->a.end(), batch.pos(0));
+        batch.pos(0)[d * kN + i] += 0.45;
+        const tlsx::MinimizeResult second = cpu.minimize(batch, model_->pair_table(), mp)[0];
+        if (!second.converged() || std::fabs(second.energy - first.energy) < 1e-6) continue;
+        pair_->b.assign(batch.pos(0), batch.pos(0) + 3 * kN);
+        pair_->energy_b = second.energy;
+      }
+    }
+    ASSERT_FALSE(pair_->b.empty()) << "no second inherent structure found";
+  }
+  static void TearDownTestSuite() {
+    delete model_;
+    delete species_;
+    delete pair_;
+  }
+
+  static tlsx::Model* model_;
+  static std::vector<int>* species_;
+  static InherentStructurePair* pair_;
+};
+
+tlsx::Model* KA2Pair::model_ = nullptr;
+std::vector<int>* KA2Pair::species_ = nullptr;
+InherentStructurePair* KA2Pair::pair_ = nullptr;
+
+TEST_F(KA2Pair, SurfaceMatchesAllPairsReferenceForEveryImage) {
+  tlsx::CpuBackend cpu(2);
+  const tlsx::Box box = tlsx::Box::cubic(model_->box_length(kN));
+  tlsx::AtomisticSurface surface(cpu, model_->pair_table(), box, *species_);
+  // Three configurations in one batch: A, B and their midpoint.
+  std::vector<double> x(pair_->a);
+  x.insert(x.end(), pair_->b.begin(), pair_->b.end());
+  for (int k = 0; k < 3 * kN; ++k) x.push_back(0.5 * (pair_->a[k] + pair_->b[k]));
+  std::vector<double> e(3), f(9 * kN);
+  surface.evaluate(x.data(), 3, e.data(), f.data());
+  for (int r = 0; r < 3; ++r) {
+    const auto ref = direct_sum(*model_, box, x.data() + r * 3 * kN, species_->data(), kN);
+    EXPECT_NEAR(e[r], ref.energy, 1e-10 * std::fabs(ref.energy)) << r;
+    for (int k = 0; k < 3 * kN; ++k) ASSERT_NEAR(f[r * 3 * kN + k], ref.force[k], 1e-9) << r << " " << k;
+  }
+  EXPECT_NEAR(e[0], pair_->energy_a, 1e-9);
+  EXPECT_NEAR(e[1], pair_->energy_b, 1e-9);
+  EXPECT_LT(max_abs(f.data(), 3 * kN), 1e-9);  // A is a minimum
+}
+
+TEST_F(KA2Pair, ClimbingImageBandReachesTheSaddle) {
+  tlsx::CpuBackend cpu(2);
+  const tlsx::Box box = tlsx::Box::cubic(model_->box_length(kN));
+  tlsx::AtomisticSurface surface(cpu, model_->pair_table(), box, *species_);
+  tlsx::NebParams p;
+  p.images = 16;
+  p.stop_at_intermediate_minimum = false;  // climb to the highest saddle whatever the profile
+  const tlsx::BandResult band = tlsx::find_minimum_energy_path(surface, pair_->a.data(), pair_->b.data(), p);
+  ASSERT_TRUE(band.converged()) << band.reason;
+  EXPECT_LT(band.max_band_force, p.force_tolerance);
+
+  // End points unchanged (A exactly; B up to whole box vectors) and still minima.
+  const int m = band.images, dim = band.dimension;
+  for (int k = 0; k < dim; ++k) ASSERT_EQ(band.image(0)[k], pair_->a[k]);
+  for (int k = 0; k < dim; ++k) {
+    const double shift = (band.image(m - 1)[k] - pair_->b[k]) / box.length[0];
+    ASSERT_NEAR(shift, std::round(shift), 1e-12) << k;
+  }
+  EXPECT_NEAR(band.energy.front(), pair_->energy_a, 1e-9);
+  EXPECT_NEAR(band.energy.back(), pair_->energy_b, 1e-9);
+  EXPECT_LT(band.endpoint_max_force[0], 1e-9);
+  EXPECT_LT(band.endpoint_max_force[1], 1e-9);
+
+  // The climbing image sits on the saddle: highest energy, true force ~ 0.
+  ASSERT_GT(band.climbing_image, 0);
+  const int c = band.climbing_image;
+  EXPECT_EQ(std::max_element(band.energy.begin(), band.energy.end()) - band.energy.begin(), c);
+  EXPECT_LT(max_abs(&band.force[std::size_t(c) * dim], dim), 2.0 * p.force_tolerance);
+
+  // Every moving image: perpendicular true force below tolerance (springs act along tau only).
+  for (int k = 1; k < m - 1; ++k) {
+    if (k == c) continue;
+    const double* f = &band.force[std::size_t(k) * dim];
+    const double* tau = &band.tangent[std::size_t(k) * dim];
+    double fpar = 0.0;
+    for (int j = 0; j < dim; ++j) fpar += f[j] * tau[j];
+    double perp = 0.0;
+    for (int j = 0; j < dim; ++j) perp = std::max(perp, std::fabs(f[j] - fpar * tau[j]));
+    EXPECT_LT(perp, 2.0 * p.force_tolerance) << k;
+  }
+}
+
+TEST_F(KA2Pair, DoubleWellMeasuresMatchDirectComputation) {
+  tlsx::CpuBackend cpu(2);
+  const tlsx::Box box = tlsx::Box::cubic(model_->box_length(kN));
+  tlsx::AtomisticSurface surface(cpu, model_->pair_table(), box, *species_);
+  tlsx::NebParams p;
+  p.images = 16;
+  p.stop_at_intermediate_minimum = false;
+  const tlsx::BandResult band = tlsx::find_minimum_energy_path(surface, pair_->a.data(), pair_->b.data(), p);
+  ASSERT_TRUE(band.converged()) << band.reason;
+  const tlsx::DoubleWell dw = tlsx::make_double_well(surface, band);
+
+  // Direct: per-particle minimum-image displacements between the two inherent structures.
+  double sum2 = 0.0, sum4 = 0.0;
+  for (int i = 0; i < kN; ++i) {
+    double di2 = 0.0;
+    for (int d = 0; d < 3; ++d) {
+      double u = pair_->a[d * kN + i] - pair_->b[d * kN + i];
+      u -= box.length[d] * std::round(u / box.length[d]);
+      di2 += u * u;
+    }
+    sum2 += di2;
+    sum4 += di2 * di2;
+  }
+  EXPECT_NEAR(dw.distance, std::sqrt(sum2), 1e-12);
+  EXPECT_NEAR(dw.d, std::sqrt(sum2 / kN), 1e-12);
+  EXPECT_NEAR(dw.participation_ratio, sum2 * sum2 / sum4, 1e-9);
+  EXPECT_GE(dw.participation_ratio, 1.0);
+  EXPECT_LE(dw.participation_ratio, kN);
+  // Energies and the orientation convention.
+  EXPECT_NEAR(dw.energy_1, std::min(pair_->energy_a, pair_->energy_b), 1e-9);
+  EXPECT_NEAR(dw.asymmetry, std::fabs(pair_->energy_a - pair_->energy_b), 1e-9);
+  EXPECT_NEAR(dw.barrier, *std::max_element(band.energy.begin(), band.energy.end()) - dw.energy_1, 1e-7);
+  EXPECT_NEAR(dw.barrier_height, dw.barrier - 0.5 * dw.asymmetry, 1e-15);
+  EXPECT_GE(dw.arc_length, dw.distance * (1.0 - 1e-12));  // a path is never shorter than the chord
+  EXPECT_EQ(dw.v.front(), 0.0);
+  EXPECT_NEAR(dw.v.back(), dw.asymmetry, 1e-15);
+  EXPECT_GT(dw.omega_1, 0.0);
+  EXPECT_GT(dw.omega_ts, 0.0);
+}
+
+TEST_F(KA2Pair, PeriodicImageOfAnEndPointGivesTheSamePath) {
+  tlsx::CpuBackend cpu(2);
+  const tlsx::Box box = tlsx::Box::cubic(model_->box_length(kN));
+  tlsx::AtomisticSurface surface(cpu, model_->pair_table(), box, *species_);
+  tlsx::NebParams p;
+  p.images = 8;
+  p.climb = false;
+  p.force_tolerance = 1e-4;
+  // B with every coordinate wrapped into the box and then moved by -1, 0 or +1 box lengths:
+  // particles jump by whole box vectors, the configuration is the same.
+  std::vector<double> wrapped(pair_->b);
+  for (int d = 0; d < 3; ++d)
+    for (int i = 0; i < kN; ++i)
+      wrapped[d * kN + i] = box.wrap(wrapped[d * kN + i], d) + ((i + d) % 3 - 1) * box.length[d];
+  const tlsx::BandResult plain = tlsx::find_minimum_energy_path(surface, pair_->a.data(), pair_->b.data(), p);
+  const tlsx::BandResult jumped = tlsx::find_minimum_energy_path(surface, pair_->a.data(), wrapped.data(), p);
+  ASSERT_TRUE(plain.converged() && jumped.converged());
+  for (int k = 0; k < plain.images; ++k) EXPECT_NEAR(plain.energy[k], jumped.energy[k], 1e-9) << k;
+  EXPECT_NEAR(plain.arc_length.back(), jumped.arc_length.back(), 1e-9);
+}
+
+}  // namespace
