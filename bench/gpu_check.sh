@@ -26,12 +26,15 @@ pack() {
   [[ -x $packer ]] || { echo "gpu_check: packing script $packer not found (set TLSX_PACK)" >&2; exit 2; }
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
     -DTLSX_NATIVE=OFF -DTLSX_CUDA=ON -DTLSX_TESTS=ON -DTLSX_BENCH=ON || exit 1
-  grep -q 'TLSX_HAVE_CUDA:.*ON\|tlsx: CUDA backend ON' "$build/CMakeCache.txt" 2>/dev/null ||
-    grep -q '^CMAKE_CUDA_COMPILER:' "$build/CMakeCache.txt" ||
-    { echo "gpu_check: CMake found no CUDA compiler: the packed programs would have no GPU code" >&2; exit 1; }
   local start=$SECONDS
   cmake --build "$build" -j "${JOBS:-2}" --target tlsx tests_gpu tests_engine bench_backends || exit 1
   echo "gpu_check: built in $((SECONDS - start)) s"
+  # The programs must carry sm_90 machine code (CMake silently builds without CUDA when nvcc is absent).
+  local cuobjdump=${CUOBJDUMP:-$(command -v cuobjdump || echo /usr/local/cuda/bin/cuobjdump)}
+  if ! "$cuobjdump" --list-elf "$build/tests_gpu" 2>/dev/null | grep -q sm_90; then
+    echo "gpu_check: $build/tests_gpu has no sm_90 code (was CUDA found? see the cmake output)" >&2
+    exit 1
+  fi
   rm -rf "$root/.devpack"
   "$packer" "$root/.devpack" "$build/tlsx" "$build/tests_gpu" "$build/tests_engine" "$build/bench/bench_backends" || exit 1
   echo "gpu_check: now run there:  bench/gpu_check.sh --run   (carry .devpack)"

@@ -16,7 +16,11 @@ Usage:
 import argparse
 import math
 import sys
-import tomllib
+
+try:
+    import tomllib  # Python >= 3.11
+except ModuleNotFoundError:
+    sys.exit("make_lammps_table.py: needs Python 3.11 or newer (tomllib)")
 
 
 def load_model(path):

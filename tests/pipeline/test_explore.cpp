@@ -195,7 +195,7 @@ TEST(Explore, CheckpointFromADifferentConfigurationIsRefused) {
   e.cycle(cpu);
   e.save_checkpoint(ckpt);
   ExploreOptions hotter = o;
-  hotter.temperature = 0.45;
+  hotter.temperature = 0.5;
   try {
     Exploration::resume(ckpt, g, hotter);
     FAIL() << "a checkpoint of another temperature was accepted";

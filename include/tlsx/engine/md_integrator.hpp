@@ -92,7 +92,7 @@ TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView&
     team.for_each(n3, [&](int k) {
       saved_vel[k] = r.vel[k];
       saved_pos[k] = r.pos[k];
-      const double v = r.vel[k] * scale + 2.0 * half_kick * r.force[k];
+      const double v = r.vel[k] * scale + half_kick * r.force[k];
       r.vel[k] = v;
       r.pos[k] += dt * v;
     });
@@ -113,7 +113,7 @@ TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView&
     }
     f = compute_forces(team, table, r);
     team.sync();
-    team.for_each(n3, [&](int k) { r.vel[k] += 0.0 * half_kick * r.force[k]; });
+    team.for_each(n3, [&](int k) { r.vel[k] += half_kick * r.force[k]; });
     team.sync();
     kinetic = kinetic_energy(team, r, params.mass);
     if (nose_hoover) {

@@ -13,6 +13,7 @@
 // The end points stay fixed. Converged when the largest band-force component over the moving
 // images is below NebParams::force_tolerance; a band that does not converge comes back with
 // status not_converged and the reason.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,10 +48,20 @@ struct BandResult {
   const double* image(int k) const { return x.data() + static_cast<std::size_t>(k) * dimension; }
 };
 
+// Progress of a running band, reported after every band evaluation: phase 1 (plain band) or 2
+// (climbing image), band evaluations so far, the current band-force measure.
+struct BandProgress {
+  int phase = 1;
+  long band_evaluations = 0;
+  double max_band_force = 0.0;
+};
+using BandObserver = std::function<void(const BandProgress&)>;
+
 // Relaxes the band between the configurations a and b (surface.dimension() doubles each), starting
 // from the straight line a + t (b - a), t = k / (images - 1), with b - a from
 // PathSurface::displacement (minimum image). Throws Error on invalid parameters or a == b.
-BandResult find_minimum_energy_path(PathSurface& surface, const double* a, const double* b, const NebParams& params);
+BandResult find_minimum_energy_path(PathSurface& surface, const double* a, const double* b, const NebParams& params,
+                                    const BandObserver& observer = {});
 
 // The band's energy profile: s_k, V_k and dV/ds_k = -F_k . tau_k.
 PathProfile band_profile(const BandResult& band);

@@ -228,14 +228,19 @@ std::string not_converged_reason(const char* phase, const FireOutcome& fo, long 
 
 }  // namespace
 
-BandResult find_minimum_energy_path(PathSurface& surface, const double* a, const double* b, const NebParams& p) {
+BandResult find_minimum_energy_path(PathSurface& surface, const double* a, const double* b, const NebParams& p,
+                                    const BandObserver& observer) {
   check_params(surface, p);
   Band band(surface, a, b, p);
   BandResult result;
   std::vector<double> y = band.moving();
   int climbing = -1;
+  BandProgress progress;
   const auto force = [&](const std::vector<double>& at, std::vector<double>& out) {
-    return band.band_force(at, out, climbing);
+    progress.max_band_force = band.band_force(at, out, climbing);
+    if (observer) observer(progress);
+    ++progress.band_evaluations;
+    return progress.max_band_force;
   };
   const auto after_step = [&](std::vector<double>& at) {
     if (p.method == PathMethod::string) band.redistribute(at, climbing);
@@ -262,6 +267,7 @@ BandResult find_minimum_energy_path(PathSurface& surface, const double* a, const
   // Phase 2: the highest image climbs to the saddle.
   if (p.climb) {
     climbing = band.highest_moving_image();
+    progress.phase = 2;
     const long left = std::max(1L, p.max_iterations - first.iterations);
     const FireOutcome second = fire_descend(y, force, after_step, p.fire, p.force_tolerance, left);
     result.iterations += second.iterations;

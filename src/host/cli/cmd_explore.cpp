@@ -1,0 +1,146 @@
+// tlsx explore GLASSES.h5 -o EXPLORE.h5 [--temperature 0.4] [--dt 0.0025] --tau-cg K --n-cg M
+//              [--backend auto|cpu|cuda] [--seed S] [--store-is candidates|all] [--resume] ... [--json]
+// Landscape exploration of every glass (paper Sec. II D); writes the first tables of the
+// double-well library (docs/pipeline.md, docs/library-schema.md).
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "cli_common.hpp"
+#include "tlsx/core/error.hpp"
+#include "tlsx/core/json.hpp"
+#include "tlsx/pipeline/explore.hpp"
+
+namespace {
+
+struct ExploreCli {
+  tlsx::ExploreOptions o;
+  std::string input, output, backend = "auto", store_is = "candidates", minimizer = "cg", checkpoint;
+  int threads = 0;
+  double checkpoint_every = 600, max_hours = 0;
+  std::int64_t stop_after = 0;
+  bool resume = false, keep_checkpoint = false, json = false;
+};
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+void run_explore(ExploreCli c) {
+  c.o.store_all_is = c.store_is == "all";
+  c.o.minimize.algorithm = c.minimizer == "fire" ? tlsx::MinimizeAlgorithm::fire : tlsx::MinimizeAlgorithm::cg;
+  if (c.checkpoint.empty()) c.checkpoint = c.output + ".ckpt";
+  const tlsx::GlassSet glasses = tlsx::read_glass_set(c.input);
+  auto backend = tlsx::make_backend(c.backend, c.threads);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::unique_ptr<tlsx::Exploration> e;
+  if (c.resume) {
+    if (!file_exists(c.checkpoint))
+      throw tlsx::Error("explore: --resume: no checkpoint " + c.checkpoint + " (name it with --checkpoint)");
+    e = std::make_unique<tlsx::Exploration>(tlsx::Exploration::resume(c.checkpoint, glasses, c.o));
+    std::fprintf(stderr, "explore: resuming %s at quench %lld of %lld\n", c.checkpoint.c_str(),
+                 static_cast<long long>(e->quenches_done()), static_cast<long long>(c.o.n_cg));
+  } else {
+    if (file_exists(c.checkpoint))
+      throw tlsx::Error("explore: checkpoint " + c.checkpoint +
+                        " exists: continue it with --resume, or remove it to start afresh");
+    e = std::make_unique<tlsx::Exploration>(glasses, c.o);
+  }
+  std::fprintf(stderr,
+               "explore: %d glasses of %d particles (T_f = %g) at T_exp = %g, dt = %g, a quench every %lld steps "
+               "(%g tau), %lld quenches, on %s (%s)\n",
+               glasses.size(), glasses.n, glasses.fictive_temperature, c.o.temperature, c.o.dt,
+               static_cast<long long>(c.o.tau_cg), c.o.tau_cg * c.o.dt, static_cast<long long>(c.o.n_cg),
+               backend->name().c_str(), backend->device().c_str());
+
+  tlsx::ExploreRunControl control;
+  control.checkpoint_path = c.checkpoint;
+  control.checkpoint_every = c.checkpoint_every;
+  control.max_hours = c.max_hours;
+  control.stop_after = c.stop_after;
+  const tlsx::ExploreRunResult r = tlsx::run_exploration(*e, *backend, control);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  std::int64_t n_is = 0, candidates = 0, failed = 0;
+  for (const tlsx::GlassExploration& g : e->glasses()) {
+    n_is += g.registry.size();
+    candidates += g.log.candidate_count();
+    failed += g.log.failed_quenches();
+  }
+  if (r.complete) {
+    tlsx::write_library(c.output, e->library(glasses));
+    if (!c.keep_checkpoint && file_exists(c.checkpoint)) std::remove(c.checkpoint.c_str());
+    std::fprintf(stderr, "explore: wrote %s: %lld IS (%.1f per glass), %lld candidate pairs, %lld failed quenches\n",
+                 c.output.c_str(), static_cast<long long>(n_is), static_cast<double>(n_is) / glasses.size(),
+                 static_cast<long long>(candidates), static_cast<long long>(failed));
+  } else {
+    std::fprintf(stderr,
+                 "explore: stopped (%s) after %lld of %lld quenches; checkpoint %s; continue with the same options "
+                 "and --resume\n",
+                 r.stop_reason.c_str(), static_cast<long long>(e->quenches_done()), static_cast<long long>(c.o.n_cg),
+                 c.checkpoint.c_str());
+  }
+  if (failed > 0)
+    std::fprintf(stderr, "explore: warning: %lld quenches did not converge within %d iterations (recorded as -1)\n",
+                 static_cast<long long>(failed), c.o.minimize.max_iterations);
+  if (c.json) {
+    tlsx::JsonObject j;
+    j.add("output", r.complete ? c.output : std::string())
+        .add("complete", r.complete)
+        .add("stop_reason", r.stop_reason)
+        .add("checkpoint", c.checkpoint)
+        .add("glasses", glasses.size())
+        .add("quenches_per_glass", static_cast<long long>(e->quenches_done()))
+        .add("n_is", static_cast<long long>(n_is))
+        .add("candidate_pairs", static_cast<long long>(candidates))
+        .add("failed_quenches", static_cast<long long>(failed))
+        .add("seconds", seconds)
+        .add("backend", backend->name());
+    tlsx::cli::print_json(j.str());
+  }
+}
+
+const tlsx::cli::Registrar reg{[](CLI::App& app) {
+  auto c = std::make_shared<ExploreCli>();
+  tlsx::ExploreOptions& o = c->o;
+  CLI::App* sub = app.add_subcommand("explore", "Explore the energy landscape of every glass: inherent structures and transitions");
+  sub->set_config("--config", "", "TOML file with these options (CLI11 config: key = value)");
+  sub->add_option("glasses", c->input, "Glass set written by tlsx prepare (HDF5)")->required();
+  sub->add_option("-o,--output", c->output, "Output library (HDF5, stage explore)")->required();
+  sub->add_option("--temperature", o.temperature, "Exploration temperature T_exp")->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--dt", o.dt, "MD time step")->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--tau-cg", o.tau_cg, "MD steps between quenches (the paper's tau_cg, in units of dt)")
+      ->required()->check(CLI::PositiveNumber);
+  sub->add_option("--n-cg", o.n_cg, "Quenches per glass (N_cg)")->required()->check(CLI::PositiveNumber);
+  sub->add_option("--thermostat-tau", o.thermostat_tau, "Berendsen time constant (default 100 dt)")->check(CLI::PositiveNumber);
+  sub->add_option("--seed", o.seed, "Seed of the velocity streams")->capture_default_str();
+  sub->add_option("--minimizer", c->minimizer, "Quench minimiser")->check(CLI::IsMember({"cg", "fire"}))->capture_default_str();
+  sub->add_option("--ftol", o.minimize.force_tolerance, "Quench converged when max |F| component is below this")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--max-iterations", o.minimize.max_iterations, "Quench iteration limit")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--e-tol", o.tolerance.energy_per_particle, "Same IS: energies agree within this per particle")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--d-tol", o.tolerance.distance, "Same IS: no particle moved more than this (sigma)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--store-is", c->store_is, "IS coordinates to store: those of candidate pairs, or all")
+      ->check(CLI::IsMember({"candidates", "all"}))->capture_default_str();
+  sub->add_option("--backend", c->backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  sub->add_option("--threads", c->threads, "CPU threads (default: all)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--checkpoint", c->checkpoint, "Checkpoint file (default: OUTPUT.ckpt)");
+  sub->add_option("--checkpoint-every", c->checkpoint_every, "Seconds between checkpoints (0: only at stops and SIGUSR1)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--max-hours", c->max_hours, "Stop cleanly with a checkpoint after this wall time")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--stop-after", c->stop_after, "Stop cleanly with a checkpoint after this many quenches in this call")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_flag("--resume", c->resume, "Continue from the checkpoint");
+  sub->add_flag("--keep-checkpoint", c->keep_checkpoint, "Keep the checkpoint after the output is written");
+  sub->add_flag("--json", c->json, "Print one JSON object on stdout");
+  sub->callback([c] { run_explore(*c); });
+}};
+
+}  // namespace

@@ -1,0 +1,155 @@
+#include "tlsx/pipeline/library_merge.hpp"
+
+#include <cmath>
+#include <map>
+#include <utility>
+
+#include "tlsx/core/error.hpp"
+
+namespace tlsx {
+
+namespace {
+
+template <class T>
+void append(std::vector<T>& to, const std::vector<T>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+template <class T>
+void append_shifted(std::vector<T>& to, const std::vector<T>& from, T shift, bool keep_negative = false) {
+  for (const T& v : from) to.push_back(keep_negative && v < 0 ? v : v + shift);
+}
+
+void require_same(bool same, const std::string& name, const std::string& what) {
+  if (!same) throw input_error(name, 0, "cannot merge: " + what + " differs from the first library");
+}
+
+std::string merged_config(const std::vector<Library>& parts, std::string Library::*field) {
+  const std::string& first = parts[0].*field;
+  bool all_same = true;
+  for (const Library& p : parts) all_same = all_same && p.*field == first;
+  if (all_same) return first;
+  std::string out;
+  for (std::size_t k = 0; k < parts.size(); ++k)
+    out += "# merged part " + std::to_string(k) + "\n" + parts[k].*field + ((parts[k].*field).empty() ? "" : "\n");
+  return out;
+}
+
+}  // namespace
+
+Library merge_libraries(const std::vector<Library>& parts, const std::vector<std::string>& names) {
+  if (parts.empty()) throw Error("merge: no libraries given");
+  const Library& first = parts[0];
+  Library out;
+  out.stage = first.stage;
+  out.model_toml = first.model_toml;
+  out.n = first.n;
+  out.box = first.box;
+  out.masses = first.masses;
+  out.T_Q = first.T_Q;
+  out.double_wells.images = first.double_wells.images;
+  std::map<std::pair<std::int64_t, double>, std::string> seen_glasses;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const Library& p = parts[k];
+    const std::string& name = k < names.size() ? names[k] : "library " + std::to_string(k);
+    require_same(p.stage == first.stage, name, "the pipeline stage ('" + p.stage + "' vs '" + first.stage + "')");
+    require_same(p.model_toml == first.model_toml, name, "the model");
+    require_same(p.n == first.n, name, "the particle number");
+    for (int d = 0; d < 3; ++d) require_same(p.box.length[d] == first.box.length[d], name, "the box");
+    require_same(p.masses == first.masses, name, "the list of masses");
+    require_same(p.double_wells.size() == 0 || first.double_wells.size() == 0 ||
+                     p.double_wells.images == first.double_wells.images,
+                 name, "the number of MEP images");
+    if (out.double_wells.size() == 0 && p.double_wells.size() > 0) out.double_wells.images = p.double_wells.images;
+    for (std::size_t g = 0; g < p.glasses.size(); ++g) {
+      const auto key = std::make_pair(p.glasses.id[g], p.glasses.fictive_temperature[g]);
+      auto [it, fresh] = seen_glasses.emplace(key, name);
+      if (!fresh)
+        throw input_error(name, 0, "cannot merge: glass " + std::to_string(key.first) + " at T_f = " +
+                                       std::to_string(key.second) + " is also in " + it->second);
+    }
+
+    const std::int64_t glass_shift = static_cast<std::int64_t>(out.glasses.size());
+    const std::int64_t coordinate_shift =
+        static_cast<std::int64_t>(out.inherent_structures.coordinates.size() / (3 * static_cast<std::size_t>(out.n)));
+
+    LibraryGlasses& g = out.glasses;
+    append(g.id, p.glasses.id);
+    append(g.fictive_temperature, p.glasses.fictive_temperature);
+    append(g.exploration_temperature, p.glasses.exploration_temperature);
+    append(g.dt, p.glasses.dt);
+    append(g.tau_cg, p.glasses.tau_cg);
+    append(g.quenches, p.glasses.quenches);
+    append(g.failed_quenches, p.glasses.failed_quenches);
+    append(g.n_is, p.glasses.n_is);
+    append(g.n_candidates, p.glasses.n_candidates);
+    append(g.initial_energy, p.glasses.initial_energy);
+    append(g.species, p.glasses.species);
+
+    LibraryInherentStructures& is = out.inherent_structures;
+    append_shifted(is.glass, p.inherent_structures.glass, glass_shift);
+    append(is.id, p.inherent_structures.id);
+    append(is.energy, p.inherent_structures.energy);
+    append(is.first_seen, p.inherent_structures.first_seen);
+    append(is.first_quench, p.inherent_structures.first_quench);
+    append(is.visits, p.inherent_structures.visits);
+    append_shifted(is.coordinate_row, p.inherent_structures.coordinate_row, coordinate_shift, true);
+    append(is.coordinates, p.inherent_structures.coordinates);
+
+    LibraryTransitions& t = out.transitions;
+    append_shifted(t.glass, p.transitions.glass, glass_shift);
+    append(t.is_a, p.transitions.is_a);
+    append(t.is_b, p.transitions.is_b);
+    append(t.count_ab, p.transitions.count_ab);
+    append(t.count_ba, p.transitions.count_ba);
+    append(t.first_candidate_quench, p.transitions.first_candidate_quench);
+    append(t.first_candidate_time, p.transitions.first_candidate_time);
+
+    LibraryExploration& e = out.exploration;
+    const std::int64_t sequence_shift = static_cast<std::int64_t>(e.sequence.size());
+    append(e.sequence, p.exploration.sequence);
+    if (e.sequence_offset.empty()) e.sequence_offset.push_back(0);
+    for (std::size_t j = 1; j < p.exploration.sequence_offset.size(); ++j)
+      e.sequence_offset.push_back(p.exploration.sequence_offset[j] + sequence_shift);
+    append_shifted(e.persistence_glass, p.exploration.persistence_glass, glass_shift);
+    append(e.persistence_quenches, p.exploration.persistence_quenches);
+
+    LibraryDoubleWells& w = out.double_wells;
+    const LibraryDoubleWells& q = p.double_wells;
+    append_shifted(w.glass, q.glass, glass_shift);
+    append(w.is_a, q.is_a);
+    append(w.is_b, q.is_b);
+    append(w.source_a, q.source_a);
+    append(w.source_b, q.source_b);
+    append(w.first_candidate_time, q.first_candidate_time);
+    append(w.energy_a, q.energy_a);
+    append(w.energy_b, q.energy_b);
+    append(w.V_a, q.V_a);
+    append(w.dV, q.dV);
+    append(w.V_b, q.V_b);
+    append(w.distance, q.distance);
+    append(w.distance_per_particle, q.distance_per_particle);
+    append(w.arc_length, q.arc_length);
+    append(w.participation_ratio, q.participation_ratio);
+    append(w.omega_1, q.omega_1);
+    append(w.omega_2, q.omega_2);
+    append(w.omega_ts, q.omega_ts);
+    append(w.status, q.status);
+    append(w.reason, q.reason);
+    append(w.mep_s, q.mep_s);
+    append(w.mep_energy, q.mep_energy);
+    append(w.splitting, q.splitting);
+    append(w.Delta, q.Delta);
+    append(w.Delta0, q.Delta0);
+    append(w.Gamma, q.Gamma);
+    append(w.is_tls, q.is_tls);
+  }
+  if (out.exploration.sequence_offset.empty()) out.exploration.sequence_offset.push_back(0);
+  out.config_prepare = merged_config(parts, &Library::config_prepare);
+  out.config_explore = merged_config(parts, &Library::config_explore);
+  out.config_neb = merged_config(parts, &Library::config_neb);
+  out.config_splitting = merged_config(parts, &Library::config_splitting);
+  return out;
+}
+
+}  // namespace tlsx
