@@ -31,6 +31,9 @@ struct BadFile {
 
 class BadTextFile : public ::testing::TestWithParam<BadFile> {};
 
+// Test names read "Lammps/BadTextFile.GivesOneLineNamingFileAndLine/truncated" instead of the bytes.
+std::string bad_file_name(const ::testing::TestParamInfo<BadFile>& info) { return info.param.name; }
+
 TEST_P(BadTextFile, GivesOneLineNamingFileAndLine) {
   const BadFile& b = GetParam();
   const std::string path = scratch_path(std::string(b.name) + "." + b.extension);
@@ -82,7 +85,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"negative_atoms", "data", lammps_text(kGoodAtoms, "", "", "-4"), {":3:", "number of atoms must be positive"}},
         BadFile{"no_atoms_section", "data", "t\n4 atoms\n3 atom types\n0 10 xlo xhi\n0 10 ylo yhi\n0 10 zlo zhi\n",
                 {"no Atoms section"}},
-        BadFile{"empty", "lmp", "", {"empty file"}}));
+        BadFile{"empty", "lmp", "", {"empty file"}}),
+    bad_file_name);
 
 INSTANTIATE_TEST_SUITE_P(
     Extxyz, BadTextFile,
@@ -103,7 +107,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "1\nLattice=\"10 0 0 0 10 0 0 0 10\" Properties=species:S:1:pos:R:3:type:I:1\nNi 1 1 1 2\n",
                 {":3:", "type 2 disagrees with species 'Ni'"}},
         BadFile{"unterminated", "xyz", "1\nLattice=\"10 0 0 0 10 0 0 0 10\n", {":2:", "unterminated"}},
-        BadFile{"empty", "xyz", "\n\n", {"empty file"}}));
+        BadFile{"empty", "xyz", "\n\n", {"empty file"}}),
+    bad_file_name);
 
 TEST(ConfigurationErrors, MissingFileAndUnknownExtension) {
   const Model model = ka2_model();

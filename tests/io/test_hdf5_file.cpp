@@ -102,6 +102,7 @@ TEST(Hdf5File, AttributesOnFileGroupAndDataset) {
     Group g = f.create_group("g");
     g.set_attribute("T_Q", 0.0036);
     g.set_attribute("count", std::int64_t{1234567890123});
+    g.set_attribute("masses", std::vector<double>{});  // an empty list (a library before the splitting stage)
     g.set_attribute("boundary", std::vector<std::string>{"periodic", "periodic", "none"});
     Dataset d = g.write("v", std::vector<double>{1, 2, 3});
     d.set_attribute("edges", std::vector<double>{1.5, 2.5, 3.5});
@@ -115,6 +116,7 @@ TEST(Hdf5File, AttributesOnFileGroupAndDataset) {
   EXPECT_EQ(g.attribute<double>("T_Q"), 0.0036);
   EXPECT_EQ(g.attribute<std::int64_t>("count"), 1234567890123);
   EXPECT_EQ(g.attribute<double>("count"), 1234567890123.0);
+  EXPECT_TRUE(g.attribute<std::vector<double>>("masses").empty());
   EXPECT_EQ(g.attribute<std::vector<std::string>>("boundary"),
             (std::vector<std::string>{"periodic", "periodic", "none"}));
   Dataset d = g.open_dataset("v");

@@ -224,6 +224,7 @@ void put_attribute(const Object& obj, const std::string& name, const std::vector
   Handle attr(a, H5Aclose);
   hid_t mem = type->id();
   if constexpr (!std::is_same_v<T, std::string>) mem = Element<T>::memory();
+  if (data.empty()) return;  // an empty list: the zero-length dataspace says it all
   const herr_t st = write_elements(data, mem, [&](hid_t t, const void* buf) { return H5Awrite(a, t, buf); });
   if (st < 0) fail(where, "cannot write attribute '" + name + "'");
 }

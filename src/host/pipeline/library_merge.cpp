@@ -143,6 +143,7 @@ Library merge_libraries(const std::vector<Library>& parts, const std::vector<std
     append(w.Delta0, q.Delta0);
     append(w.Gamma, q.Gamma);
     append(w.is_tls, q.is_tls);
+    append(w.levels, q.levels);
   }
   if (out.exploration.sequence_offset.empty()) out.exploration.sequence_offset.push_back(0);
   out.config_prepare = merged_config(parts, &Library::config_prepare);

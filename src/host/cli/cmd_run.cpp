@@ -1,0 +1,237 @@
+// tlsx run --config FILE --output DIR [--resume] [--max-hours H] [--backend B] [--threads T] [--json]
+// The whole pipeline from one preset (run_plan.hpp, docs/pipeline.md): every stage is this program
+// run as a child process with the stage's flags, so each keeps its own checkpoints. SIGTERM and
+// SIGUSR1 are passed on to the running stage (it checkpoints); SIGINT reaches it through the
+// terminal's process group. A stage that stops cleanly without its output stops the run, which
+// continues with --resume.
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "cli_common.hpp"
+#include "tlsx/core/error.hpp"
+#include "tlsx/core/json.hpp"
+#include "tlsx/io/atomic_file.hpp"
+#include "tlsx/pipeline/run_plan.hpp"
+
+namespace {
+
+struct RunCli {
+  std::string config, output, backend;
+  int threads = -1;
+  double max_hours = 0;
+  bool resume = false, json = false;
+};
+
+volatile sig_atomic_t g_child = 0;
+volatile sig_atomic_t g_stop = 0;
+
+void forward_signal(int sig) {
+  if (sig == SIGTERM) g_stop = 1;
+  if (sig == SIGINT) {
+    g_stop = 1;  // the child saw it through the process group
+    return;
+  }
+  if (g_child > 0) ::kill(static_cast<pid_t>(g_child), sig);
+}
+
+// Installs the forwarding handlers while alive.
+class ForwardSignals {
+ public:
+  ForwardSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = forward_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int k = 0; k < 3; ++k) sigaction(kSignals[k], &sa, &previous_[k]);
+  }
+  ~ForwardSignals() {
+    for (int k = 0; k < 3; ++k) sigaction(kSignals[k], &previous_[k], nullptr);
+  }
+
+ private:
+  static constexpr int kSignals[3] = {SIGTERM, SIGUSR1, SIGINT};
+  struct sigaction previous_[3] {};
+};
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+void make_directories(const std::string& path) {
+  std::string partial;
+  std::stringstream parts(path);
+  std::string piece;
+  if (!path.empty() && path.front() == '/') partial = "/";
+  while (std::getline(parts, piece, '/')) {
+    if (piece.empty()) continue;
+    partial += piece + "/";
+    if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
+      throw tlsx::Error("run: cannot create directory " + partial + ": " + std::strerror(errno));
+  }
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string self_executable() {
+  char buf[4096];
+  const ssize_t len = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (len <= 0) throw tlsx::Error("run: cannot find the tlsx program (/proc/self/exe)");
+  buf[len] = '\0';
+  return buf;
+}
+
+// Runs `program args...`; returns its exit status (128 + signal when killed).
+int run_child(const std::string& program, const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::string argv0 = "tlsx";
+  argv.push_back(argv0.data());
+  std::vector<std::string> copy = args;
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw tlsx::Error(std::string("run: cannot start a stage: ") + std::strerror(errno));
+  if (pid == 0) {
+    // The stage's --json would go to our stdout: stages talk to the user on stderr only.
+    if (::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) ::_exit(127);
+    ::execv(program.c_str(), argv.data());
+    std::fprintf(stderr, "run: cannot execute %s: %s\n", program.c_str(), std::strerror(errno));
+    ::_exit(127);
+  }
+  g_child = pid;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw tlsx::Error(std::string("run: waiting for a stage: ") + std::strerror(errno));
+  }
+  g_child = 0;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+std::string command_line(const std::vector<std::string>& args) {
+  std::string s = "tlsx";
+  for (const std::string& a : args) s += " " + a;
+  return s;
+}
+
+void run_pipeline(const RunCli& c) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  const tlsx::RunPlan plan = tlsx::make_run_plan(c.config, c.output, c.backend, c.threads);
+  make_directories(plan.output_dir);
+  for (const tlsx::RunColumn& col : plan.columns) make_directories(col.directory);
+
+  // DIR/run.toml records the preset; a directory started with another one is not continued.
+  const std::string stored = plan.output_dir + "/run.toml";
+  if (exists(stored)) {
+    if (!c.resume)
+      throw tlsx::Error("run: " + plan.output_dir + " already holds a run (" + stored +
+                        "): continue it with --resume, or choose another --output");
+    if (read_text(stored) != plan.config_text)
+      throw tlsx::Error("run: " + c.config + " differs from the configuration " + stored +
+                        " this run was started with: use the same file to resume, or another --output");
+  } else {
+    tlsx::write_text_atomically(stored, plan.config_text);
+  }
+
+  const std::string program = self_executable();
+  ForwardSignals forward;
+  const int total = static_cast<int>(plan.stages.size());
+  std::vector<tlsx::JsonObject> timings;
+  bool complete = true;
+  std::string stop_reason;
+  for (int k = 0; k < total; ++k) {
+    const tlsx::StageInvocation& s = plan.stages[static_cast<std::size_t>(k)];
+    if (exists(s.output)) {
+      std::fprintf(stderr, "run: [%d/%d] %s: done before (%s)\n", k + 1, total, s.label.c_str(), s.output.c_str());
+      continue;
+    }
+    const double hours_left = c.max_hours > 0 ? c.max_hours - elapsed() / 3600.0 : 0.0;
+    if (g_stop || (c.max_hours > 0 && hours_left <= 0)) {
+      complete = false;
+      stop_reason = g_stop ? "signal" : "--max-hours";
+      break;
+    }
+    std::vector<std::string> args = s.args;
+    if (s.checkpointed) {
+      args.push_back("--checkpoint-every");
+      args.push_back(tlsx::shortest_decimal(plan.checkpoint_every));
+      if (c.max_hours > 0) {
+        args.push_back("--max-hours");
+        args.push_back(tlsx::shortest_decimal(hours_left));
+      }
+      if (exists(s.output + ".ckpt")) args.push_back("--resume");
+    }
+    std::fprintf(stderr, "run: [%d/%d] %s: %s\n", k + 1, total, s.label.c_str(), command_line(args).c_str());
+    const double start = elapsed();
+    const int status = run_child(program, args);
+    const double seconds = elapsed() - start;
+    timings.push_back(tlsx::JsonObject().add("stage", s.stage).add("label", s.label).add("seconds", seconds));
+    if (status != 0)
+      throw tlsx::Error("run: " + s.label + " failed (exit " + std::to_string(status) +
+                        "); fix the cause and continue with: tlsx run --config " + c.config + " --output " +
+                        plan.output_dir + " --resume");
+    if (!exists(s.output)) {
+      complete = false;
+      stop_reason = s.label + " stopped with a checkpoint";
+      break;
+    }
+    std::fprintf(stderr, "run: [%d/%d] %s: %.1f s\n", k + 1, total, s.label.c_str(), seconds);
+  }
+  tlsx::write_text_atomically(plan.output_dir + "/timings.json", tlsx::JsonObject().add("stages", timings).str() + "\n");
+  if (complete) {
+    std::fprintf(stderr, "run: done in %.1f s: library %s, report %s\n", elapsed(), plan.library.c_str(),
+                 plan.report.c_str());
+  } else {
+    std::fprintf(stderr, "run: stopped (%s) after %.1f s; continue with: tlsx run --config %s --output %s --resume\n",
+                 stop_reason.c_str(), elapsed(), c.config.c_str(), plan.output_dir.c_str());
+  }
+  if (c.json) {
+    tlsx::JsonObject j;
+    j.add("output", plan.output_dir)
+        .add("complete", complete)
+        .add("stop_reason", stop_reason)
+        .add("library", complete ? plan.library : std::string())
+        .add("report", complete ? plan.report : std::string())
+        .add("columns", static_cast<int>(plan.columns.size()))
+        .add("seconds", elapsed())
+        .add("stages", timings);
+    tlsx::cli::print_json(j.str());
+  }
+}
+
+const tlsx::cli::Registrar reg{[](CLI::App& app) {
+  auto c = std::make_shared<RunCli>();
+  CLI::App* sub = app.add_subcommand(
+      "run", "The whole pipeline from one preset: prepare, explore, neb, splitting per T_f, then merge and analyze");
+  sub->add_option("--config", c->config, "Run preset (TOML; configs/smoke.toml, configs/paper-dataset1.toml, ...)")
+      ->required()->check(CLI::ExistingFile);
+  sub->add_option("-o,--output", c->output, "Directory for every file of the run")->required();
+  sub->add_flag("--resume", c->resume, "Continue a run in DIR (finished stages are skipped, checkpoints resumed)");
+  sub->add_option("--max-hours", c->max_hours, "Stop cleanly (with checkpoints) after this wall time")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--backend", c->backend, "Override [run] backend: auto, cpu or cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  sub->add_option("--threads", c->threads, "Override [run] threads (CPU threads; 0: all)")->check(CLI::NonNegativeNumber);
+  sub->add_flag("--json", c->json, "Print one JSON object on stdout");
+  sub->callback([c] { run_pipeline(*c); });
+}};
+
+}  // namespace
