@@ -19,6 +19,7 @@ enum class RngPurpose : std::uint32_t {
   swap_pick = 4,
   swap_accept = 5,
   exploration_velocities = 6,
+  bootstrap = 50,  // glass-to-glass resampling of the analysis (tlsx analyze)
   test = 100,
 };
 
