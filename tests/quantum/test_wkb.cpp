@@ -54,7 +54,9 @@ TEST(Wkb, IntegralsAgreeWithBruteForceQuadrature) {
       tlsx::quantum::turning_points(dw, eps, a, b);
       ASSERT_GT(b, a);
       EXPECT_NEAR(dw.value(a), eps, 1e-12);
-      if (b < dw.d) EXPECT_NEAR(dw.value(b), eps, 1e-12);
+      if (b < dw.d) {
+        EXPECT_NEAR(dw.value(b), eps, 1e-12);
+      }
       const double S = tlsx::quantum::barrier_action(dw, mass, eps, a, b);
       EXPECT_NEAR(S, brute_action(dw, mass, eps, a, b), 1e-7 * S) << "c=" << c << " eps=" << eps;
       const double T = tlsx::quantum::well_transit(dw, mass, eps, a);
@@ -135,7 +137,9 @@ TEST(Wkb, AsymmetricSplittingFollowsTheTwoLevelFormula) {
         ASSERT_LT(r.dV, r.omega_1);
         const double ratio = r.E_wkb / r.E;
         const std::string label = "m=" + std::to_string(mass) + " V_b=" + std::to_string(barrier) + " c=" + std::to_string(c);
-        if (r.Delta >= 5.0 * r.Delta0) EXPECT_NEAR(ratio, 1.0, 0.03) << label;
+        if (r.Delta >= 5.0 * r.Delta0) {
+          EXPECT_NEAR(ratio, 1.0, 0.03) << label;
+        }
         EXPECT_GT(ratio, 0.98) << label;
         EXPECT_LT(ratio, 1.48) << label;
       }

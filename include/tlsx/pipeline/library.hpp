@@ -3,7 +3,8 @@
 // column-oriented and self-describing, filled stage by stage:
 //   tlsx explore    glasses, inherent_structures, transitions, exploration        (stage "explore")
 //   tlsx neb        + double_wells (geometry, barrier, MEP profile, status)      (stage "neb")
-//   tlsx splitting  + double_wells splitting, Delta, Delta0, Gamma, is_tls [rows x masses]
+//   tlsx splitting  + double_wells splitting, Delta, Delta0, Gamma, is_tls [rows x masses],
+//                     levels [rows x masses x 5]
 //                                                                                 (stage "splitting")
 // Every table is a group of 1D (or rows x k) datasets of equal length; rows link by index: the
 // `glass` column of every table is a row of /glasses, (glass, is) pairs name rows of
@@ -19,6 +20,8 @@ namespace tlsx {
 
 constexpr const char* kLibraryFormat = "tlsx-dw-library";
 constexpr int kLibraryFormatVersion = 1;
+// Levels per mass stored by the splitting stage (the paper's "five smallest eigenvalues").
+constexpr std::size_t kLibraryLevels = 5;
 
 struct LibraryGlasses {
   std::vector<std::int64_t> id;                   // global glass id (the key of its random streams)
@@ -98,6 +101,13 @@ struct LibraryDoubleWells {
   // Filled by the splitting stage: rows x masses (m~ of the root attribute `masses`).
   std::vector<double> splitting, Delta, Delta0, Gamma;
   std::vector<std::uint8_t> is_tls;              // E < T_Q of that mass, good rows only
+  // rows x masses x 5: the five lowest levels eps_1..eps_5 from the lower minimum (docs/quantum.md).
+  // Absent in files written before this column existed: read as NaN.
+  std::vector<double> levels;
+  // rows x masses: estimated absolute error of `splitting` (grid change, rounding floor). Rows with
+  // splitting_error > 1e-4 splitting are below the rounding floor of double precision (deep, nearly
+  // symmetric wells): E is then only known to be of the order of the floor, far below T_Q.
+  std::vector<double> splitting_error;
 
   std::size_t size() const { return glass.size(); }
 };

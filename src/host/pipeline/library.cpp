@@ -176,6 +176,15 @@ void write_library(const std::string& path, Library lib) {
         column(d, "Delta0", dw.Delta0, "tunnelling matrix element (WKB), paper Eq. 15", {rows, m});
         column(d, "Gamma", dw.Gamma, "decay rate (WKB), paper Eq. 14", {rows, m});
         column(d, "is_tls", dw.is_tls, "good row with E < T_Q of the mass", {rows, m});
+        // A library filled by code that predates the levels column stores them as unknown (NaN).
+        const std::vector<double> levels =
+            dw.levels.empty() ? std::vector<double>(rows * m * kLibraryLevels, std::nan("")) : dw.levels;
+        const std::vector<double> errors =
+            dw.splitting_error.empty() ? std::vector<double>(rows * m, std::nan("")) : dw.splitting_error;
+        column(d, "splitting_error", errors,
+               "estimated absolute error of splitting (grid change, rounding floor of double precision)", {rows, m});
+        column(d, "levels", levels, "five lowest levels eps_1..eps_5 from the lower minimum, per mass",
+               {rows, m, kLibraryLevels});
       }
     }
   });
@@ -304,6 +313,11 @@ Library read_library(const std::string& path) {
       dw.Delta0 = read_column<double>(d, "Delta0", m, masses, path);
       dw.Gamma = read_column<double>(d, "Gamma", m, masses, path);
       dw.is_tls = read_column<std::uint8_t>(d, "is_tls", m, masses, path);
+      // Files from before the levels column: unknown levels.
+      dw.splitting_error = d.exists("splitting_error") ? read_column<double>(d, "splitting_error", m, masses, path)
+                                                       : std::vector<double>(m * masses, std::nan(""));
+      dw.levels = d.exists("levels") ? read_column<double>(d, "levels", m, masses * kLibraryLevels, path)
+                                     : std::vector<double>(m * masses * kLibraryLevels, std::nan(""));
     }
   }
   return lib;

@@ -144,6 +144,7 @@ Library merge_libraries(const std::vector<Library>& parts, const std::vector<std
     append(w.Gamma, q.Gamma);
     append(w.is_tls, q.is_tls);
     append(w.levels, q.levels);
+    append(w.splitting_error, q.splitting_error);
   }
   if (out.exploration.sequence_offset.empty()) out.exploration.sequence_offset.push_back(0);
   out.config_prepare = merged_config(parts, &Library::config_prepare);

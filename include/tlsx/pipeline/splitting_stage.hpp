@@ -1,0 +1,52 @@
+#pragma once
+// The splitting stage of the pipeline (`tlsx splitting DW.h5`, docs/quantum.md): for every good
+// double-well row of a library (stage "neb" or a previous "splitting") and every effective mass m~,
+// the quantum splitting of its minimum-energy-path profile (paper Sec. III C, Eqs. 9-15):
+//   splitting  E = eps_2 - eps_1, grid-converged, or NaN when not resolved to the tolerance
+//   levels     eps_1..eps_5 from the lower minimum
+//   Delta      Eq. 13;  Delta0  Eq. 15 (WKB);  Gamma  Eq. 14 (WKB)
+//   is_tls     E < T_Q = 2 pi / m~ (Eq. 9)
+// Every entry that is not a resolved splitting is NaN (is_tls 0), so that is_tls == (E < T_Q) holds
+// row by row: rows that are not good; good rows whose profile is not a double well or whose levels
+// could not be converged; and good rows whose E is not resolved to the tolerance because it lies
+// below the rounding floor of double precision (deep, nearly symmetric wells: E below ~1e-13 for
+// levels ~ 0.02). These last keep their `levels`, which are converged; the summary counts them.
+// Rows are independent and run in parallel (OpenMP); each row's numbers do not depend on the thread
+// count.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "tlsx/pipeline/library.hpp"
+#include "tlsx/quantum/splitting.hpp"
+
+namespace tlsx {
+
+struct SplittingStageOptions {
+  std::vector<double> masses = {5250.0, 1200.0};  // m~ (Eq. 11): "NiP" and "Ar"
+  double tol = 1e-4;                              // relative convergence of E (DESIGN.md §1)
+  bool progress = true;                           // progress lines with ETA on stderr
+};
+
+struct SplittingStageSummary {
+  std::size_t rows = 0;             // double-well rows in the library
+  std::size_t good = 0;             // rows with status good (those solved)
+  std::size_t not_double_well = 0;  // good rows whose profile is not a double well
+  std::vector<std::size_t> resolved;      // per mass: E resolved to tol
+  std::vector<std::size_t> below_floor;   // per mass: E below the rounding floor (NaN, levels kept)
+  std::vector<std::size_t> failed;        // per mass: levels not converged (grid limit, no levels)
+  std::vector<std::size_t> tls;           // per mass: is_tls
+  double seconds = 0.0;
+};
+
+// The profile of double-well row `row`: mep_s and mep_energy (not-a-knot spline: no dV/ds stored).
+quantum::Profile library_profile(const LibraryDoubleWells& dw, std::size_t row);
+
+// Fills the splitting columns of `lib` (and masses, T_Q, stage "splitting", config_splitting).
+// Throws tlsx::Error for a library without double wells (stage "explore") or bad options.
+SplittingStageSummary run_splitting_stage(Library& lib, const SplittingStageOptions& options);
+
+// The stage's options as a JSON object (stored as config_splitting).
+std::string splitting_config_json(const SplittingStageOptions& options);
+
+}  // namespace tlsx
