@@ -84,7 +84,7 @@ TEST(RunPlan, StagesPerColumnThenMergeAndAnalyze) {
   EXPECT_TRUE(has_sequence(explore, {"--store-is", "all"})) << joined(explore);
   EXPECT_TRUE(has_sequence(explore, {"--temperature", "0.4"})) << joined(explore);
   EXPECT_TRUE(p.stages[1].checkpointed);
-  EXPECT_FALSE(p.stages[0].checkpointed);
+  EXPECT_TRUE(p.stages[0].checkpointed);  // prepare
 
   const auto& neb = p.stages[2].args;
   EXPECT_TRUE(has_sequence(neb, {"--images", "16"})) << joined(neb);
@@ -120,6 +120,7 @@ TEST(RunPlan, BadPresetsAreRefusedWithFileLineAndKey) {
   expect_refused("[run]\nbackend = \"gpu\"\n" + column, {"bad.toml:2:", "[run] backend"});
   expect_refused("[run]\nseeds = 1\n" + column, {"bad.toml:2:", "unknown key 'seeds'"});
   expect_refused("[explore]\noutput = \"x.h5\"\n" + column, {"bad.toml:2:", "[explore] output", "set by tlsx run"});
+  expect_refused("[prepare]\nmax_hours = 2\n" + column, {"bad.toml:2:", "[prepare] max_hours", "set by tlsx run"});
   expect_refused("[[column]]\nfictive_temperature = 0.6\nglasses = 2\ntau_cg = 5\n", {"bad.toml", "n_cg is missing"});
   expect_refused("[[column]]\nfictive_temperature = 0.6\nglasses = 2.5\ntau_cg = 5\nn_cg = 10\n",
                  {"bad.toml:3:", "glasses: expected an integer"});

@@ -4,10 +4,22 @@
 // swap Monte Carlo / MD at T_f (blocks of swap_every MD steps, Nose-Hoover, alternating with sweeps
 // of swap_attempts attempted species exchanges). The energy and the self-intermediate scattering
 // function F_s(q = 7.2, t) are sampled as evidence of equilibration.
+//
+// The run is a sequence of chunks: melt chunks of at most kMeltChunk steps, then (after the switch to
+// T_f, which samples t = 0) blocks of sample_every swap MC/MD steps, each followed by a sample. A
+// chunk depends only on the state at its start (positions, velocities, species, Nose-Hoover chain,
+// step and swap-sweep counters: the MD contract, md.hpp, makes a call that starts at a step boundary
+// continue bitwise, swap sweeps included, since their random streams are keyed by the counters). So
+// a checkpoint at a chunk boundary, holding that state and the time series sampled so far, and a
+// resume reproduce the uninterrupted run exactly.
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "tlsx/backend/backend.hpp"
+#include "tlsx/engine/md_params.hpp"
+#include "tlsx/engine/replica_batch.hpp"
 #include "tlsx/pipeline/glass_set.hpp"
 
 namespace tlsx {
@@ -49,10 +61,84 @@ struct EquilibrationSummary {
 };
 EquilibrationSummary summarize_equilibration(const GlassSet& g);
 
-// Runs the protocol on the backend; progress on stderr.
-GlassSet prepare_glasses(const PrepareOptions& o, const Model& model, Backend& backend);
-
 // The options as TOML text (stored in the glass file).
 std::string prepare_config_toml(const PrepareOptions& o);
+
+// Hash of what a checkpoint must agree on: every option (the TOML text above, which the output also
+// stores) and the model. Not the backend or the thread count: they do not change the trajectory.
+std::uint64_t prepare_config_hash(const PrepareOptions& o, const Model& model);
+
+class Preparation {
+ public:
+  static constexpr std::int64_t kMeltChunk = 1000;  // melt steps per chunk
+
+  // A fresh start: random positions and species, overlap removal, velocities at the melt temperature.
+  Preparation(const PrepareOptions& options, const Model& model);
+  // Continues from a checkpoint written by save_checkpoint under the same options and model (else a
+  // tlsx::Error naming the file and saying what differs).
+  static Preparation resume(const std::string& checkpoint, const PrepareOptions& options, const Model& model);
+
+  // Advances every glass by one chunk: a melt chunk (and, after the last one, the switch to T_f and
+  // the sample at t = 0) or a block of sample_every swap MC/MD steps and its sample.
+  void advance(Backend& backend);
+  bool finished() const { return sampling_ && swap_done_ >= options_.steps; }
+  bool melting() const { return !sampling_; }
+  std::int64_t steps_done() const { return melt_done_ + swap_done_; }
+  std::int64_t total_steps() const { return options_.melt_steps + options_.steps; }
+
+  void save_checkpoint(const std::string& path) const;
+
+  // Mean potential energy per particle of the glasses after the last chunk.
+  double mean_energy_per_particle() const;
+  const PrepareOptions& options() const { return options_; }
+  // The glasses and their time series as they stand (the output once finished()).
+  GlassSet glass_set() const;
+
+ private:
+  Preparation(const PrepareOptions& options, const Model& model, bool fresh);
+  MdParams melt_params() const;
+  MdParams swap_params() const;
+  void run_block(Backend& backend, const MdParams& p, std::int64_t steps);
+  void begin_sampling(Backend& backend);
+  void sample();
+
+  PrepareOptions options_;
+  Model model_;
+  PairTable table_;
+  std::uint64_t config_hash_ = 0;
+  std::int64_t sample_every_ = 1;
+  ReplicaBatch batch_;
+  std::vector<MdReplicaState> states_;
+  std::int64_t melt_done_ = 0, swap_done_ = 0;
+  bool sampling_ = false;            // the melt is over and t = 0 of the swap run has been sampled
+  // The time series of the swap run: start = positions at t = 0 (the F_s reference), [G][3n];
+  // series_energy etc. [G][S], row-major by glass, grown by one column per sample.
+  std::vector<double> start_;
+  std::vector<double> series_time_;
+  std::vector<std::vector<double>> series_energy_, series_temperature_, series_fs_;
+};
+
+struct PrepareRunControl {
+  std::string checkpoint_path;     // "" : no checkpoints
+  double checkpoint_every = 600;   // seconds; <= 0: only on signals and at stops
+  double max_hours = 0;            // <= 0: no limit
+  std::int64_t stop_after = 0;     // > 0: stop (with a checkpoint) after this many chunks of this call
+  bool progress = true;
+  std::function<void(const Preparation&)> on_chunk;  // called after every chunk (tests, monitoring)
+};
+
+struct PrepareRunResult {
+  bool complete = false;           // all steps done
+  std::string stop_reason;         // why it stopped early
+  std::int64_t checkpoints_written = 0;
+};
+
+// Runs chunks until the preparation is finished or a stop is requested (SIGTERM/SIGINT, --max-hours,
+// stop_after); writes checkpoints as CheckpointClock directs (checkpoint.hpp) and at a stop.
+// Progress with ETA on stderr.
+PrepareRunResult run_preparation(Preparation& p, Backend& backend, const PrepareRunControl& control);
+
+// The whole protocol in one call, without checkpoints; progress on stderr.
+GlassSet prepare_glasses(const PrepareOptions& o, const Model& model, Backend& backend);
 
 }  // namespace tlsx

@@ -1,13 +1,21 @@
 #include "tlsx/pipeline/prepare.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <limits>
 #include <sstream>
 
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/progress.hpp"
 #include "tlsx/engine/initial_state.hpp"
+#include "tlsx/engine/thermostats.hpp"
+#include "tlsx/io/atomic_file.hpp"
+#include "tlsx/io/hdf5_file.hpp"
+#include "tlsx/pipeline/checkpoint.hpp"
 
 namespace tlsx {
 
@@ -80,105 +88,308 @@ std::string prepare_config_toml(const PrepareOptions& o) {
   return s.str();
 }
 
-GlassSet prepare_glasses(const PrepareOptions& o, const Model& model, Backend& backend) {
-  if (o.n <= 0 || o.glasses <= 0) throw Error("prepare: n and glasses must be positive");
-  const PairTable table = model.pair_table();
-  const double skin = 0.3;
-  const Box box = Box::cubic(model.box_length(o.n));
-  if (box.min_length() < 2.0 * (table.max_cutoff + skin))
-    throw Error("prepare: a box of " + std::to_string(o.n) + " particles (edge " + std::to_string(box.length[0]) +
-                ") is too small for the cutoff " + std::to_string(table.max_cutoff) + " + skin " +
-                std::to_string(skin) + ": use more particles");
-  ReplicaBatch batch(o.n, o.glasses, box, table.max_cutoff + skin, skin);
-  std::vector<MdReplicaState> states(o.glasses);
-  for (int r = 0; r < o.glasses; ++r) {
-    states[r].glass = static_cast<std::uint32_t>(o.first_glass + r);
-    random_start(batch, r, model, o.seed, states[r].glass);
-  }
-  const std::int64_t sample_every = o.sample_every > 0 ? o.sample_every : std::max<std::int64_t>(1, o.steps / 100);
-  const std::int64_t total = o.melt_steps + o.steps;
-  Progress progress("prepare", static_cast<double>(total), "steps");
+std::uint64_t prepare_config_hash(const PrepareOptions& o, const Model& model) {
+  return fnv1a64(model_to_toml(model), fnv1a64(prepare_config_toml(o)));
+}
 
+namespace {
+
+constexpr const char* kCheckpointKind = "prepare";
+constexpr double kSkin = 0.3;  // neighbour-list skin
+
+void validate(const PrepareOptions& o, const Model& model) {
+  if (o.n <= 0 || o.glasses <= 0) throw Error("prepare: n and glasses must be positive");
+  if (!(o.dt > 0.0) || !std::isfinite(o.dt)) throw Error("prepare: --dt must be > 0");
+  if (!(o.fictive_temperature > 0.0) || !std::isfinite(o.fictive_temperature))
+    throw Error("prepare: --temperature must be > 0");
+  if (!(o.melt_temperature > 0.0) || !std::isfinite(o.melt_temperature))
+    throw Error("prepare: --melt-temperature must be > 0");
+  if (o.melt_steps < 0 || o.steps < 0 || o.sample_every < 0 || o.swap_every < 0)
+    throw Error("prepare: step counts must be >= 0");
+  if (o.first_glass < 0 ||
+      o.first_glass + o.glasses - 1 > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
+    throw Error("prepare: glass ids " + std::to_string(o.first_glass) + ".." +
+                std::to_string(o.first_glass + o.glasses - 1) + " do not fit the 32-bit random-stream key");
+  for (const Species& s : model.species)
+    if (s.mass != model.species[0].mass)
+      throw Error("prepare: the MD integrator assumes equal masses; model " + model.name + " has unequal ones");
+}
+
+}  // namespace
+
+Preparation::Preparation(const PrepareOptions& options, const Model& model, bool fresh)
+    : options_(options), model_(model), table_(model.pair_table()) {
+  validate(options_, model_);
+  config_hash_ = prepare_config_hash(options_, model_);
+  const PrepareOptions& o = options_;
+  sample_every_ = o.sample_every > 0 ? o.sample_every : std::max<std::int64_t>(1, o.steps / 100);
+  const Box box = Box::cubic(model_.box_length(o.n));
+  if (box.min_length() < 2.0 * (table_.max_cutoff + kSkin))
+    throw Error("prepare: a box of " + std::to_string(o.n) + " particles (edge " + std::to_string(box.length[0]) +
+                ") is too small for the cutoff " + std::to_string(table_.max_cutoff) + " + skin " +
+                std::to_string(kSkin) + ": use more particles");
+  batch_ = ReplicaBatch(o.n, o.glasses, box, table_.max_cutoff + kSkin, kSkin);
+  states_.assign(static_cast<std::size_t>(o.glasses), MdReplicaState{});
+  series_energy_.resize(static_cast<std::size_t>(o.glasses));
+  series_temperature_.resize(static_cast<std::size_t>(o.glasses));
+  series_fs_.resize(static_cast<std::size_t>(o.glasses));
+  for (int r = 0; r < o.glasses; ++r) states_[r].glass = static_cast<std::uint32_t>(o.first_glass + r);
+  if (!fresh) return;
+  for (int r = 0; r < o.glasses; ++r) random_start(batch_, r, model_, o.seed, states_[r].glass);
   // Random starts put particles on top of each other: a capped steepest descent removes the
   // divergent repulsions before any dynamics (initial_state.hpp).
-  remove_overlaps(batch, table, OverlapRemovalParams{});
-
-  MdParams melt;
-  melt.dt = o.dt;
-  melt.temperature = o.melt_temperature;
-  melt.thermostat = Thermostat::nose_hoover;
-  melt.tau_t = o.tau_t > 0 ? o.tau_t : 100.0 * o.dt;
-  melt.seed = o.seed;
-  melt.mass = model.species[0].mass;
-  for (int r = 0; r < o.glasses; ++r) maxwell_boltzmann_velocities(batch, r, o.melt_temperature, melt.mass, o.seed, states[r].glass);
-  const std::int64_t melt_chunk = std::max<std::int64_t>(1, std::min<std::int64_t>(o.melt_steps, 1000));
-  for (std::int64_t done = 0; done < o.melt_steps;) {
-    const std::int64_t k = std::min(melt_chunk, o.melt_steps - done);
-    backend.run_md(batch, states, table, melt, k);
-    done += k;
-    progress.update(static_cast<double>(done), "melt");
-  }
-
-  MdParams swap = melt;
-  swap.temperature = o.fictive_temperature;
-  swap.swap_every = o.swap_every;
-  swap.swap_attempts = o.swap_every > 0 ? (o.swap_attempts >= 0 ? o.swap_attempts : static_cast<int>(std::lround(1.75 * o.n))) : 0;
-  // Rescale the melt's velocities to T_f so the thermostat does not start far from its target.
-  const double cool = std::sqrt(o.fictive_temperature / o.melt_temperature);
+  remove_overlaps(batch_, table_, OverlapRemovalParams{});
   for (int r = 0; r < o.glasses; ++r)
-    for (int k = 0; k < 3 * o.n; ++k) batch.vel(r)[k] *= cool;
+    maxwell_boltzmann_velocities(batch_, r, o.melt_temperature, model_.species[0].mass, o.seed, states_[r].glass);
+}
 
+Preparation::Preparation(const PrepareOptions& options, const Model& model) : Preparation(options, model, true) {}
+
+MdParams Preparation::melt_params() const {
+  MdParams p;
+  p.dt = options_.dt;
+  p.temperature = options_.melt_temperature;
+  p.thermostat = Thermostat::nose_hoover;
+  p.tau_t = options_.tau_t > 0 ? options_.tau_t : 100.0 * options_.dt;
+  p.seed = options_.seed;
+  p.mass = model_.species[0].mass;
+  return p;
+}
+
+MdParams Preparation::swap_params() const {
+  const PrepareOptions& o = options_;
+  MdParams p = melt_params();
+  p.temperature = o.fictive_temperature;
+  p.swap_every = o.swap_every;
+  p.swap_attempts =
+      o.swap_every > 0 ? (o.swap_attempts >= 0 ? o.swap_attempts : static_cast<int>(std::lround(1.75 * o.n))) : 0;
+  return p;
+}
+
+void Preparation::run_block(Backend& backend, const MdParams& p, std::int64_t steps) {
+  backend.run_md(batch_, states_, table_, p, steps);
+  for (const MdReplicaState& s : states_)
+    if (!std::isfinite(s.potential_energy) || !std::isfinite(s.kinetic_energy))
+      throw Error("prepare: glass " + std::to_string(s.glass) + ": MD diverged before step " +
+                  std::to_string(s.step) + " (non-finite energy); try a smaller --dt");
+}
+
+void Preparation::sample() {
+  const int n = options_.n;
+  const std::size_t n3 = 3 * static_cast<std::size_t>(n);
+  series_time_.push_back(static_cast<double>(swap_done_) * options_.dt);
+  for (int r = 0; r < options_.glasses; ++r) {
+    series_energy_[r].push_back(states_[r].potential_energy / n);
+    series_temperature_[r].push_back(2.0 * states_[r].kinetic_energy / degrees_of_freedom(n));
+    series_fs_[r].push_back(
+        self_intermediate_scattering(batch_.pos(r), start_.data() + r * n3, n, options_.fs_wavenumber));
+  }
+}
+
+void Preparation::begin_sampling(Backend& backend) {
+  // Rescale the melt's velocities to T_f so the thermostat does not start far from its target.
+  const double cool = std::sqrt(options_.fictive_temperature / options_.melt_temperature);
+  for (double& v : batch_.velocities()) v *= cool;
+  start_ = batch_.positions();  // t = 0 of F_s
+  for (MdReplicaState& s : states_) s.reset_statistics();
+  run_block(backend, swap_params(), 0);  // energies of the starting configuration
+  sampling_ = true;
+  sample();
+}
+
+void Preparation::advance(Backend& backend) {
+  if (finished()) return;
+  if (!sampling_) {
+    if (melt_done_ < options_.melt_steps) {
+      const std::int64_t k = std::min(kMeltChunk, options_.melt_steps - melt_done_);
+      run_block(backend, melt_params(), k);
+      melt_done_ += k;
+    }
+    if (melt_done_ >= options_.melt_steps) begin_sampling(backend);
+    return;
+  }
+  const std::int64_t k = std::min(sample_every_, options_.steps - swap_done_);
+  run_block(backend, swap_params(), k);
+  swap_done_ += k;
+  sample();
+}
+
+double Preparation::mean_energy_per_particle() const {
+  double e = 0.0;
+  for (const MdReplicaState& s : states_) e += s.potential_energy / options_.n;
+  return e / static_cast<double>(states_.size());
+}
+
+GlassSet Preparation::glass_set() const {
+  const PrepareOptions& o = options_;
   GlassSet g;
-  g.model = model;
+  g.model = model_;
   g.n = o.n;
-  g.box = box;
+  g.box = batch_.box();
   g.fictive_temperature = o.fictive_temperature;
   g.seed = o.seed;
   g.config = prepare_config_toml(o);
   g.fs_wavenumber = o.fs_wavenumber;
+  g.series_time = series_time_;
   const std::size_t n3 = 3 * static_cast<std::size_t>(o.n);
-  std::vector<double> start(o.glasses * n3);
-  for (int r = 0; r < o.glasses; ++r) std::copy_n(batch.pos(r), n3, start.begin() + r * n3);
-  const double dof = 3.0 * o.n - 3.0;
-  std::vector<std::vector<double>> energy(o.glasses), temperature(o.glasses), fs(o.glasses);
-  for (int r = 0; r < o.glasses; ++r) states[r].reset_statistics();
-  auto sample = [&](double t) {
-    g.series_time.push_back(t);
-    for (int r = 0; r < o.glasses; ++r) {
-      energy[r].push_back(states[r].potential_energy / o.n);
-      temperature[r].push_back(2.0 * states[r].kinetic_energy / dof);
-      fs[r].push_back(self_intermediate_scattering(batch.pos(r), start.data() + r * n3, o.n, o.fs_wavenumber));
-    }
-  };
-  backend.run_md(batch, states, table, swap, 0);  // energies of the starting configuration
-  sample(0.0);
-  for (std::int64_t done = 0; done < o.steps;) {
-    const std::int64_t k = std::min(sample_every, o.steps - done);
-    backend.run_md(batch, states, table, swap, k);
-    done += k;
-    sample(done * o.dt);
-    double e = 0.0;
-    for (int r = 0; r < o.glasses; ++r) e += states[r].potential_energy / o.n;
-    char extra[64];
-    std::snprintf(extra, sizeof extra, "T_f=%.3f <e/N>=%.5f", o.fictive_temperature, e / o.glasses);
-    progress.update(static_cast<double>(o.melt_steps + done), extra);
-  }
-  progress.finish();
-
   for (int r = 0; r < o.glasses; ++r) {
-    g.ids.push_back(states[r].glass);
-    g.positions.insert(g.positions.end(), batch.pos(r), batch.pos(r) + n3);
-    g.velocities.insert(g.velocities.end(), batch.vel(r), batch.vel(r) + n3);
-    g.species.insert(g.species.end(), batch.species(r), batch.species(r) + o.n);
-    g.energy.push_back(states[r].potential_energy / o.n);
-    g.swap_acceptance.push_back(states[r].swap_attempted
-                                    ? static_cast<double>(states[r].swap_accepted) / states[r].swap_attempted
-                                    : 0.0);
-    g.series_energy.insert(g.series_energy.end(), energy[r].begin(), energy[r].end());
-    g.series_temperature.insert(g.series_temperature.end(), temperature[r].begin(), temperature[r].end());
-    g.series_fs.insert(g.series_fs.end(), fs[r].begin(), fs[r].end());
+    const MdReplicaState& s = states_[r];
+    g.ids.push_back(s.glass);
+    g.positions.insert(g.positions.end(), batch_.pos(r), batch_.pos(r) + n3);
+    g.velocities.insert(g.velocities.end(), batch_.vel(r), batch_.vel(r) + n3);
+    g.species.insert(g.species.end(), batch_.species(r), batch_.species(r) + o.n);
+    g.energy.push_back(s.potential_energy / o.n);
+    g.swap_acceptance.push_back(s.swap_attempted ? static_cast<double>(s.swap_accepted) / s.swap_attempted : 0.0);
+    g.series_energy.insert(g.series_energy.end(), series_energy_[r].begin(), series_energy_[r].end());
+    g.series_temperature.insert(g.series_temperature.end(), series_temperature_[r].begin(),
+                                series_temperature_[r].end());
+    g.series_fs.insert(g.series_fs.end(), series_fs_[r].begin(), series_fs_[r].end());
   }
   return g;
+}
+
+namespace {
+
+std::vector<double> flatten(const std::vector<std::vector<double>>& rows) {
+  std::vector<double> out;
+  for (const std::vector<double>& row : rows) out.insert(out.end(), row.begin(), row.end());
+  return out;
+}
+
+}  // namespace
+
+// Checkpoint layout (HDF5, written atomically):
+//   /  attrs: checkpoint header (checkpoint.hpp), melt_done, swap_done, sampling (0/1)
+//   /replicas/positions, velocities [G][3n]; species [G][n]; states (MdReplicaState bytes, attr state_size)
+//   /series/start [G][3n] (when sampling), time [S], energy, temperature, fs [G][S]
+void Preparation::save_checkpoint(const std::string& path) const {
+  write_atomically(path, [&](const std::string& tmp) {
+    h5::File f = h5::File::create(tmp);
+    write_checkpoint_header(f, kCheckpointKind, config_hash_, prepare_config_toml(options_));
+    f.set_attribute("melt_done", static_cast<std::int64_t>(melt_done_));
+    f.set_attribute("swap_done", static_cast<std::int64_t>(swap_done_));
+    f.set_attribute("sampling", static_cast<std::int64_t>(sampling_ ? 1 : 0));
+    const std::size_t count = states_.size(), n = static_cast<std::size_t>(options_.n), n3 = 3 * n;
+    h5::Group rg = f.create_group("replicas");
+    rg.write("positions", std::vector<double>(batch_.pos(0), batch_.pos(0) + count * n3), {count, n3});
+    rg.write("velocities", std::vector<double>(batch_.vel(0), batch_.vel(0) + count * n3), {count, n3});
+    rg.write("species", std::vector<std::int32_t>(batch_.species(0), batch_.species(0) + count * n), {count, n});
+    // MdReplicaState is plain data (md_params.hpp): Nose-Hoover chain, step and swap counters,
+    // swap statistics, energies.
+    std::vector<std::uint8_t> bytes(count * sizeof(MdReplicaState));
+    std::memcpy(bytes.data(), states_.data(), bytes.size());
+    rg.write("states", bytes).set_attribute("state_size", static_cast<std::int64_t>(sizeof(MdReplicaState)));
+    h5::Group sg = f.create_group("series");
+    const std::size_t s = series_time_.size();
+    sg.write("start", start_, {start_.empty() ? 0 : count, n3});
+    sg.write("time", series_time_);
+    sg.write("energy", flatten(series_energy_), {count, s});
+    sg.write("temperature", flatten(series_temperature_), {count, s});
+    sg.write("fs", flatten(series_fs_), {count, s});
+  });
+}
+
+Preparation Preparation::resume(const std::string& path, const PrepareOptions& options, const Model& model) {
+  Preparation p(options, model, false);
+  const h5::File f = h5::File::open(path);
+  check_checkpoint_header(f, path, kCheckpointKind, p.config_hash_);
+  p.melt_done_ = f.attribute<std::int64_t>("melt_done");
+  p.swap_done_ = f.attribute<std::int64_t>("swap_done");
+  p.sampling_ = f.attribute<std::int64_t>("sampling") != 0;
+  if (p.melt_done_ < 0 || p.melt_done_ > options.melt_steps || p.swap_done_ < 0 || p.swap_done_ > options.steps ||
+      (!p.sampling_ && p.swap_done_ != 0) || (p.sampling_ && p.melt_done_ != options.melt_steps))
+    throw input_error(path, 0, "inconsistent step counters (melt " + std::to_string(p.melt_done_) + ", swap " +
+                                   std::to_string(p.swap_done_) + ")");
+  const std::size_t count = p.states_.size(), n = static_cast<std::size_t>(options.n), n3 = 3 * n;
+  std::vector<double> pos = f.read<double>("replicas/positions"), vel = f.read<double>("replicas/velocities");
+  const std::vector<std::int32_t> species = f.read<std::int32_t>("replicas/species");
+  if (pos.size() != count * n3 || vel.size() != count * n3 || species.size() != count * n)
+    throw input_error(path, 0, "/replicas arrays do not match " + std::to_string(count) + " glasses of n = " +
+                                   std::to_string(n));
+  p.batch_.positions() = std::move(pos);
+  p.batch_.velocities() = std::move(vel);
+  p.batch_.species_array().assign(species.begin(), species.end());
+  const h5::Dataset sd = f.open_dataset("replicas/states");
+  if (sd.attribute<std::int64_t>("state_size") != static_cast<std::int64_t>(sizeof(MdReplicaState)))
+    throw input_error(path, 0, "/replicas/states was written by a build with a different MD state layout");
+  const std::vector<std::uint8_t> bytes = sd.read<std::uint8_t>();
+  if (bytes.size() != count * sizeof(MdReplicaState)) throw input_error(path, 0, "/replicas/states has the wrong size");
+  std::memcpy(p.states_.data(), bytes.data(), bytes.size());
+  for (std::size_t r = 0; r < count; ++r)
+    if (p.states_[r].glass != static_cast<std::uint32_t>(options.first_glass + static_cast<std::int64_t>(r)))
+      throw input_error(path, 0, "/replicas/states: replica " + std::to_string(r) + " belongs to another glass");
+
+  p.start_ = f.read<double>("series/start");
+  p.series_time_ = f.read<double>("series/time");
+  const std::size_t s = p.series_time_.size();
+  // One sample at t = 0, then one per completed block.
+  const std::size_t expected = p.sampling_ ? 1 + static_cast<std::size_t>((p.swap_done_ + p.sample_every_ - 1) /
+                                                                           p.sample_every_)
+                                           : 0;
+  if (s != expected || p.start_.size() != (p.sampling_ ? count * n3 : 0))
+    throw input_error(path, 0, "/series holds " + std::to_string(s) + " samples, expected " + std::to_string(expected));
+  const char* names[] = {"energy", "temperature", "fs"};
+  std::vector<std::vector<double>>* rows[] = {&p.series_energy_, &p.series_temperature_, &p.series_fs_};
+  for (int k = 0; k < 3; ++k) {
+    const std::vector<double> flat = f.read<double>(std::string("series/") + names[k]);
+    if (flat.size() != count * s) throw input_error(path, 0, std::string("/series/") + names[k] + " has the wrong size");
+    for (std::size_t r = 0; r < count; ++r) (*rows[k])[r].assign(flat.begin() + r * s, flat.begin() + (r + 1) * s);
+  }
+  return p;
+}
+
+PrepareRunResult run_preparation(Preparation& p, Backend& backend, const PrepareRunControl& control) {
+  PrepareRunResult result;
+  StopSignals signals;
+  CheckpointClock clock(control.checkpoint_every, control.max_hours);
+  // The progress line (rate, ETA) counts the steps of this call, so a resumed run's ETA is right.
+  const std::int64_t first = p.steps_done(), total = p.total_steps();
+  Progress progress("prepare", static_cast<double>(std::max<std::int64_t>(total - first, 0)), "steps");
+  std::int64_t this_call = 0;
+  while (!p.finished()) {
+    p.advance(backend);
+    ++this_call;
+    if (control.on_chunk) control.on_chunk(p);
+    if (control.progress) {
+      char extra[128];
+      std::snprintf(extra, sizeof extra, "step %lld/%lld %s T=%.3f <e/N>=%.5f", static_cast<long long>(p.steps_done()),
+                    static_cast<long long>(total), p.melting() ? "melt" : "swap",
+                    p.melting() ? p.options().melt_temperature : p.options().fictive_temperature,
+                    p.mean_energy_per_particle());
+      progress.update(static_cast<double>(p.steps_done() - first), extra);
+    }
+    if (p.finished()) break;
+    CheckpointClock::Action action = clock.poll();
+    std::string reason = clock.stop_reason();
+    if (control.stop_after > 0 && this_call >= control.stop_after) {
+      action = CheckpointClock::Action::checkpoint_and_stop;
+      reason = "--stop-after " + std::to_string(control.stop_after);
+    }
+    if (action == CheckpointClock::Action::none) continue;
+    if (!control.checkpoint_path.empty()) {
+      p.save_checkpoint(control.checkpoint_path);
+      clock.written();
+      ++result.checkpoints_written;
+    }
+    if (action == CheckpointClock::Action::checkpoint_and_stop) {
+      result.stop_reason = reason;
+      // No final progress line (it would report the whole run as done): the caller says where it
+      // stopped. End a progress line redrawn in place on a terminal.
+      if (control.progress && !Progress::quiet && isatty(STDERR_FILENO)) std::fputc('\n', stderr);
+      return result;
+    }
+  }
+  if (control.progress) progress.finish();
+  result.complete = true;
+  return result;
+}
+
+GlassSet prepare_glasses(const PrepareOptions& o, const Model& model, Backend& backend) {
+  Preparation p(o, model);
+  PrepareRunControl control;
+  control.checkpoint_every = 0;
+  run_preparation(p, backend, control);
+  return p.glass_set();
 }
 
 }  // namespace tlsx

@@ -32,7 +32,9 @@ namespace {
 const char* const kStageTables[] = {"prepare", "explore", "neb", "splitting", "analyze"};
 
 // Options that `tlsx run` sets itself: a stage table must not set them.
-const std::set<std::string> kReserved = {"output", "o", "config", "resume", "checkpoint", "json", "report"};
+const std::set<std::string> kReserved = {"output",     "o",          "config",         "resume",
+                                         "checkpoint", "json",       "report",         "checkpoint_every",
+                                         "max_hours",  "stop_after", "keep_checkpoint"};
 
 struct Source {
   std::string name;
@@ -229,7 +231,7 @@ RunPlan make_run_plan_from_text(const std::string& text, const std::string& name
                                                 compute),
                                          model),
                                   flags[0]),
-                           glasses, false});
+                           glasses, true});
     plan.stages.push_back({"explore", "explore T_f = " + tf,
                            concat(concat(concat({"explore", glasses, "-o", explored, "--tau-cg", std::to_string(col.tau_cg),
                                                  "--n-cg", std::to_string(col.n_cg)},
