@@ -2,18 +2,18 @@
 # The CUDA backend's check on a lent GPU machine, in one command (docs/cuda-backend.md).
 #
 #   bench/gpu_check.sh --pack   HERE, in the repo root: configure build-gpu (sm_90 code, portable CPU
-#                               code), build tlsx, tests_gpu, tests_engine and bench_backends, and pack
+#                               code), build tlsx, tests_gpu and tests_engine, and pack
 #                               them with every shared library they load into .devpack/ (git-ignored).
 #   bench/gpu_check.sh --run    THERE, in the repo root (the device tool's `run`, with carry [".devpack"]):
 #                               nvidia-smi, the GPU tests (also at other block sizes and without
 #                               shared-memory positions), compute-sanitizer memcheck / racecheck /
 #                               synccheck / initcheck on short cases, the engine tests, and the
-#                               throughput benchmark (GPU and CPU in the same run). Everything goes to
+#                               throughput benchmark `tlsx bench` (GPU and CPU in the same run). Everything goes to
 #                               $OUT (or ./gpu-check-out): log.txt, bench.json, summary.md; the last
 #                               thing printed is one summary table.
 #
 # A device call:   run(command="bench/gpu_check.sh --run", carry=[".devpack"], timeout_s=600)
-# Environment (--run): BENCH_ARGS replaces the benchmark's arguments; CHECK_QUICK=1 skips the
+# Environment (--run): BENCH_ARGS replaces the arguments of `tlsx bench`; CHECK_QUICK=1 skips the
 # sanitizers and the extra block sizes.
 set -uo pipefail
 
@@ -27,7 +27,7 @@ pack() {
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
     -DTLSX_NATIVE=OFF -DTLSX_CUDA=ON -DTLSX_TESTS=ON -DTLSX_BENCH=ON || exit 1
   local start=$SECONDS
-  cmake --build "$build" -j "${JOBS:-2}" --target tlsx tests_gpu tests_engine bench_backends || exit 1
+  cmake --build "$build" -j "${JOBS:-2}" --target tlsx tests_gpu tests_engine || exit 1
   echo "gpu_check: built in $((SECONDS - start)) s"
   # The programs must carry sm_90 machine code (CMake silently builds without CUDA when nvcc is absent).
   local cuobjdump=${CUOBJDUMP:-$(command -v cuobjdump || echo /usr/local/cuda/bin/cuobjdump)}
@@ -36,7 +36,7 @@ pack() {
     exit 1
   fi
   rm -rf "$root/.devpack"
-  "$packer" "$root/.devpack" "$build/tlsx" "$build/tests_gpu" "$build/tests_engine" "$build/bench/bench_backends" || exit 1
+  "$packer" "$root/.devpack" "$build/tlsx" "$build/tests_gpu" "$build/tests_engine" || exit 1
   echo "gpu_check: now run there:  bench/gpu_check.sh --run   (carry .devpack)"
 }
 
@@ -49,7 +49,7 @@ run() {
     # shellcheck disable=SC1091
     source "$root/.devpack/env.sh"
   fi
-  command -v tests_gpu >/dev/null || { echo "gpu_check: tests_gpu not on PATH (source .devpack/env.sh)" | tee -a "$log"; exit 2; }
+  command -v tests_gpu >/dev/null && command -v tlsx >/dev/null || { echo "gpu_check: tests_gpu or tlsx not on PATH (source .devpack/env.sh)" | tee -a "$log"; exit 2; }
   # The tests locate tests/data through the source path compiled in at the build (here /work/main).
   local compiled_root=/work/main
   if [[ ! -e $compiled_root && $root != "$compiled_root" ]]; then
@@ -105,12 +105,12 @@ run() {
 
   local bench_json="$out/bench.json"
   # shellcheck disable=SC2206
-  local -a bench_args=(${BENCH_ARGS:---replicas 512 --md-steps 1200 --quenches 512 --cpu-replicas 32 --cpu-md-steps 200 --cpu-quenches 16})
-  echo "==== bench_backends ${bench_args[*]}" | tee -a "$log"
+  local -a bench_args=(${BENCH_ARGS:---backends cuda,cpu --replicas 512 --md-steps 1200 --quenches 512 --cpu-replicas 32 --cpu-md-steps 200 --cpu-quenches 16})
+  echo "==== tlsx bench ${bench_args[*]}" | tee -a "$log"
   local t0=$SECONDS
-  timeout 420 bench_backends "${bench_args[@]}" --json >"$bench_json" 2>>"$log"
+  timeout 420 tlsx bench "${bench_args[@]}" --json >"$bench_json" 2>>"$log"
   local rc=$?
-  rows+=("| bench_backends | $( ((rc == 0)) && echo PASS || echo "FAIL (exit $rc)") | $((SECONDS - t0)) s |")
+  rows+=("| tlsx bench | $( ((rc == 0)) && echo PASS || echo "FAIL (exit $rc)") | $((SECONDS - t0)) s |")
 
   {
     echo "## gpu_check $(date -u +%Y-%m-%d), ${device:-no device}"

@@ -27,6 +27,72 @@ TLSX_HD inline CellGrid cell_grid_for(const Box& box, double cutoff, int capacit
   return g;
 }
 
+// Appends to row i, from entry `offset + found` on, every j in [begin, end) within the list cutoff, in
+// ascending order, counting them in `found` (entries past the row's capacity are counted, not
+// written). On the host the distances of a block of candidates are computed first (a loop the
+// compiler vectorises), then the block's neighbours are appended without branches.
+TLSX_HD inline void append_neighbors_in_range(const ReplicaView& r, int i, int begin, int end, int offset,
+                                              int& found) {
+  const NeighborListView& nl = r.nbr;
+  const double rc2 = nl.cutoff * nl.cutoff;
+  const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
+#ifdef __CUDA_ARCH__
+  constexpr int kBlock = 1;
+#else
+  constexpr int kBlock = 64;
+#endif
+  double r2[kBlock];
+  int hit[kBlock];
+  for (int j0 = begin; j0 < end; j0 += kBlock) {
+    const int m = end - j0 < kBlock ? end - j0 : kBlock;
+    for (int b = 0; b < m; ++b) {
+      const double dx = r.box.minimum_image(xi - r.x(j0 + b, 0), 0);
+      const double dy = r.box.minimum_image(yi - r.x(j0 + b, 1), 1);
+      const double dz = r.box.minimum_image(zi - r.x(j0 + b, 2), 2);
+      r2[b] = dx * dx + dy * dy + dz * dz;
+    }
+    int h = 0;
+    for (int b = 0; b < m; ++b) {
+      hit[h] = j0 + b;
+      h += r2[b] < rc2 ? 1 : 0;
+    }
+    for (int b = 0; b < h; ++b, ++found)
+      if (offset + found < nl.capacity) nl.index[i * nl.stride_row + (offset + found) * nl.stride_col] = hit[b];
+  }
+}
+
+// All pairs by one worker (a team that runs everything, SerialTeam): each pair's distance is computed
+// once, for the row of its smaller index, and the pair is entered in both rows, which halves the work
+// of the per-row scan. Visiting i in ascending order fills every row's lower part in ascending order,
+// and a pair's distance is bitwise the same from either end (minimum_image(-d) = -minimum_image(d)),
+// so the rows are exactly those of the per-row scan. Overflowing rows are flagged as there.
+TLSX_HD inline void build_all_pairs_by_halves(const ReplicaView& r) {
+  const NeighborListView& nl = r.nbr;
+  const int n = r.n;
+  auto slot = [&](int i, int k) -> int& { return nl.index[i * nl.stride_row + k * nl.stride_col]; };
+  for (int i = 0; i < n; ++i) {
+    int upper = 0;
+    append_neighbors_in_range(r, i, i + 1, n, 0, upper);
+    nl.count_upper[i] = upper;
+    nl.count[i] = upper;  // the lower part is counted in below
+  }
+  for (int i = 0; i < n; ++i) {
+    const int m = nl.count_upper[i] < nl.capacity ? nl.count_upper[i] : nl.capacity;
+    for (int k = 0; k < m; ++k) {
+      const int j = slot(i, k);
+      if (nl.count[j] < nl.capacity) slot(j, nl.count[j]) = i;
+      nl.count[j] += 1;
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    if (nl.count[i] > nl.capacity) {
+      nl.status[0] = 1;
+      nl.count[i] = nl.count_upper[i] = 0;
+    }
+    for (int d = 0; d < 3; ++d) nl.reference[d * n + i] = r.x(i, d);
+  }
+}
+
 template <class Team>
 TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
   const NeighborListView& nl = r.nbr;
@@ -42,6 +108,14 @@ TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
   auto cell_of = [&](int i) {
     return (cell_coord(i, 0) * grid.dim[1] + cell_coord(i, 1)) * grid.dim[2] + cell_coord(i, 2);
   };
+
+  if constexpr (Team::scatter_safe) {
+    if (!use_cells) {
+      build_all_pairs_by_halves(r);
+      team.single([&] { nl.status[1] += 1; });
+      return;
+    }
+  }
 
   if (use_cells) {
     // Counting sort of particles into cells: a short serial section.
@@ -110,36 +184,9 @@ TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
         sort_part(upper, upper + lower);
       }
     } else {
-      // All pairs in index order: j > i, then j < i, each part ascending as above. On the host the
-      // distances of a block of candidates are computed first (a loop the compiler vectorises),
-      // then the block's neighbours are appended without branches.
-#ifdef __CUDA_ARCH__
-      constexpr int kBlock = 1;
-#else
-      constexpr int kBlock = 64;
-#endif
-      auto scan = [&](int begin, int end, int offset, int& found) {
-        double r2[kBlock];
-        int hit[kBlock];
-        for (int j0 = begin; j0 < end; j0 += kBlock) {
-          const int m = end - j0 < kBlock ? end - j0 : kBlock;
-          for (int b = 0; b < m; ++b) {
-            const double dx = r.box.minimum_image(xi - r.x(j0 + b, 0), 0);
-            const double dy = r.box.minimum_image(yi - r.x(j0 + b, 1), 1);
-            const double dz = r.box.minimum_image(zi - r.x(j0 + b, 2), 2);
-            r2[b] = dx * dx + dy * dy + dz * dz;
-          }
-          int h = 0;
-          for (int b = 0; b < m; ++b) {
-            hit[h] = j0 + b;
-            h += r2[b] < rc2 ? 1 : 0;
-          }
-          for (int b = 0; b < h; ++b, ++found)
-            if (offset + found < nl.capacity) slot(offset + found) = hit[b];
-        }
-      };
-      scan(i + 1, n, 0, upper);
-      scan(0, i, upper, lower);
+      // All pairs in index order: j > i, then j < i, each part ascending as above.
+      append_neighbors_in_range(r, i, i + 1, n, 0, upper);
+      append_neighbors_in_range(r, i, 0, i, upper, lower);
     }
     if (upper + lower > nl.capacity) {
       // The caller sees the flag, grows the capacity and rebuilds; the row is left empty.
