@@ -49,6 +49,7 @@ struct MinimumPair {
 struct PathFailure {
   int first = 0, second = 1;
   std::string reason;
+  bool not_converged = false;  // the band did not converge (else: any other failure)
 };
 
 struct ConnectResult {

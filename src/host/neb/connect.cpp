@@ -50,7 +50,9 @@ class Connector {
     work_.push_back({i, j});
   }
 
-  void fail(int i, int j, const std::string& reason) { out_.failures.push_back({i, j, reason}); }
+  void fail(int i, int j, const std::string& reason, bool not_converged = false) {
+    out_.failures.push_back({i, j, reason, not_converged});
+  }
 
   // Index of the known minimum equal to m, or -1.
   int find(const Minimum& m) const {
@@ -68,7 +70,7 @@ class Connector {
     ++out_.bands;
     out_.force_evaluations += band.force_evaluations;
     if (!band.converged()) {
-      fail(i, j, band.reason);
+      fail(i, j, band.reason, true);
       return;
     }
     const ProfileAnalysis analysis = analyse_profile(band_profile(band), p_.neb.intermediate_depth);

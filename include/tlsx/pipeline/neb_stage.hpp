@@ -1,0 +1,114 @@
+#pragma once
+// The minimum-energy-path stage (paper Sec. II D; docs/neb.md): for every candidate pair of every
+// glass of an explored library (transitions rows with T(a->b) >= 1 and T(b->a) >= 1), the path
+// between the two inherent structures is found by NEB or the string method (neb/band.hpp) and
+// split at intermediate minima (neb/connect.hpp). Every elementary path without intermediate
+// minimum becomes a "good" /double_wells row; the candidate pair of a split path is kept as a
+// "split" row; paths that do not converge or fail are kept with their reason. Intermediate minima
+// that are not inherent structures of the library yet become new /inherent_structures rows
+// (first_quench = -1, first_seen = NaN, coordinates stored).
+//
+// The work is a list of items, one per candidate pair, in the order of the transitions table. An
+// item depends only on the input library, the options and the rows produced by the items before
+// it (which decide whether an elementary pair is already known, and the ids of new minima). So a
+// checkpoint between two items and a resume reproduce the uninterrupted library exactly.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tlsx/backend/backend.hpp"
+#include "tlsx/neb/connect.hpp"
+#include "tlsx/pipeline/library.hpp"
+
+namespace tlsx {
+
+struct NebStageOptions {
+  PathMethod method = PathMethod::string;  // the paper's LAMMPS runs used the string-like "parallel ideal"
+  int images = 64;                   // including the two minima
+  double spring = 0.125;             // kappa, eps / sigma^2 (NEB only)
+  double force_tolerance = 1e-5;     // largest band-force component at convergence (eps / sigma)
+  long max_iterations = 100000;      // FIRE steps per band, both phases
+  bool climb = true;                 // climbing image in a second phase
+  double climb_start_tolerance = 1e-3;
+  double minimize_tolerance = 1e-10; // intermediate minima are relaxed to this largest force component
+  int max_bands = 32;                // paths per candidate pair (splitting recursion bound)
+  double skin = 0.3;                 // neighbour-list skin
+};
+
+// The options as JSON (stored as the library's config_neb; its hash keys the checkpoint).
+std::string neb_config_json(const NebStageOptions& o);
+// The path-search parameters the options stand for.
+ConnectParams connect_params(const NebStageOptions& o);
+
+// One candidate pair: a row of /transitions.
+struct NebWorkItem {
+  std::int64_t transition_row = 0;
+  std::int64_t glass = 0;  // row of /glasses
+  int is_a = 0, is_b = 0;
+};
+
+class NebStage {
+ public:
+  // A fresh start on an explored library (stage "explore"); `explored` must outlive the stage.
+  NebStage(const Library& explored, const NebStageOptions& options);
+  // Continues from a checkpoint written by save_checkpoint for the same input and options (else a
+  // tlsx::Error naming the file).
+  static NebStage resume(const std::string& checkpoint, const Library& explored, const NebStageOptions& options);
+
+  // Runs the next work item.
+  void step(Backend& backend);
+  bool finished() const { return next_ >= items_.size(); }
+  std::size_t items_done() const { return next_; }
+  std::size_t items_total() const { return items_.size(); }
+  const std::vector<NebWorkItem>& items() const { return items_; }
+
+  void save_checkpoint(const std::string& path) const;
+
+  // The input library with stage "neb", config_neb, the new inherent structures and /double_wells
+  // for the items done so far.
+  Library library() const;
+  const LibraryDoubleWells& double_wells() const { return dw_; }
+  long bands_run() const { return bands_; }
+
+ private:
+  const double* coordinates_of(std::int64_t glass, int id) const;  // nullptr when not stored
+  int match_minimum(std::int64_t glass, const Minimum& m) const;    // IS id, or -1
+  int add_minimum(std::int64_t glass, const Minimum& m);             // a new IS row; its id
+  bool is_known_pair(std::int64_t glass, int a, int b) const;
+  void add_row(const NebWorkItem& item, int is_first, int is_second, double e_first, double e_second,
+               const DoubleWell* dw, DoubleWellStatus status, const std::string& reason);
+
+  const Library* in_;
+  NebStageOptions options_;
+  ConnectParams params_;
+  std::uint64_t config_hash_ = 0;
+  std::vector<NebWorkItem> items_;
+  std::size_t next_ = 0;
+  // Produced so far.
+  LibraryDoubleWells dw_;
+  LibraryInherentStructures new_is_;  // coordinate_row indexes new_is_.coordinates
+  long bands_ = 0;
+};
+
+std::uint64_t neb_config_hash(const NebStageOptions& o, const Library& explored);
+
+struct NebRunControl {
+  std::string checkpoint_path;     // "" : no checkpoints
+  double checkpoint_every = 600;   // seconds; <= 0: only on signals and at stops
+  double max_hours = 0;            // <= 0: no limit
+  std::int64_t stop_after = 0;     // > 0: stop (with a checkpoint) after this many items in this call
+  bool progress = true;
+};
+
+struct NebRunResult {
+  bool complete = false;
+  std::string stop_reason;
+  std::int64_t checkpoints_written = 0;
+};
+
+// Runs items until done or a stop is requested (signals, --max-hours, stop_after), with checkpoints
+// as CheckpointClock directs and at a stop. Progress (rate, ETA) on stderr.
+NebRunResult run_neb_stage(NebStage& stage, Backend& backend, const NebRunControl& control);
+
+}  // namespace tlsx

@@ -1,0 +1,243 @@
+// tlsx neb EXPLORE.h5 -o DW.h5 [--method neb|string] [--images 64] [--spring 0.125] [--ftol 1e-5] ... [--resume]
+// tlsx neb --pair A.data B.data [--images 64] [--model M] [--json]
+// Minimum energy paths between the candidate pairs of an explored library (paper Sec. II D), or
+// between two minima given as configuration files (docs/neb.md).
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "cli_common.hpp"
+#include "tlsx/backend/backend.hpp"
+#include "tlsx/core/error.hpp"
+#include "tlsx/core/json.hpp"
+#include "tlsx/neb/atomistic_surface.hpp"
+#include "tlsx/pipeline/neb_stage.hpp"
+#include "tlsx/quantum/splitting.hpp"
+
+namespace {
+
+// The paper's reduced masses m~ for the two species conventions (T_Q = 2 pi / m~).
+const std::vector<double> kDefaultMasses = {5250.0, 1200.0};
+
+struct NebCli {
+  tlsx::NebStageOptions o;
+  std::string input, output, method = "string", backend = "auto", checkpoint, model;
+  std::vector<std::string> pair;
+  int threads = 0;
+  double checkpoint_every = 600, max_hours = 0;
+  std::int64_t stop_after = 0;
+  bool no_climb = false, resume = false, keep_checkpoint = false, json = false;
+};
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+tlsx::JsonObject double_well_json(const tlsx::DoubleWell& dw, int first, int second) {
+  tlsx::JsonObject j;
+  j.add("first", first)
+      .add("second", second)
+      .add("first_is_lower", dw.first_is_lower)
+      .add("energy_1", dw.energy_1)
+      .add("energy_2", dw.energy_2)
+      .add("V_a", dw.barrier)
+      .add("dV", dw.asymmetry)
+      .add("V_b", dw.barrier_height)
+      .add("distance", dw.distance)
+      .add("d", dw.d)
+      .add("participation_ratio", dw.participation_ratio)
+      .add("arc_length", dw.arc_length)
+      .add("omega_1", dw.omega_1)
+      .add("omega_2", dw.omega_2)
+      .add("omega_ts", dw.omega_ts)
+      .add("s", dw.s)
+      .add("V", dw.v);
+  std::vector<tlsx::JsonObject> split;
+  try {
+    const tlsx::quantum::Profile profile{dw.s, dw.v, dw.slope, "double well " + std::to_string(first) + "-" + std::to_string(second)};
+    for (const tlsx::quantum::SplittingResult& r : tlsx::quantum::splittings(profile, kDefaultMasses))
+      split.push_back(tlsx::quantum::splitting_json(r));
+    j.add("splittings", split);
+  } catch (const tlsx::Error& e) {
+    j.add("splittings", split).add("splitting_error", std::string(e.what()));
+  }
+  return j;
+}
+
+// --pair: two minima from files, the whole connect procedure, the quantities of every double well.
+void run_pair(const NebCli& c) {
+  const tlsx::Model model = tlsx::resolve_model(c.model);
+  const tlsx::Configuration a = tlsx::cli::load_configuration(c.pair[0], model);
+  const tlsx::Configuration b = tlsx::cli::load_configuration(c.pair[1], model);
+  if (a.n() != b.n()) throw tlsx::Error("neb: " + c.pair[0] + " and " + c.pair[1] + " have different particle numbers");
+  if (a.species != b.species) throw tlsx::Error("neb: " + c.pair[0] + " and " + c.pair[1] + " differ in species");
+  for (int d = 0; d < 3; ++d)
+    if (std::fabs(a.box.length[d] - b.box.length[d]) > 1e-12 * a.box.length[d])
+      throw tlsx::Error("neb: " + c.pair[0] + " and " + c.pair[1] + " have different boxes");
+  auto backend = tlsx::make_backend(c.backend, c.threads);
+  tlsx::AtomisticSurface surface(*backend, model.pair_table(), a.box, a.species, c.o.skin);
+  surface.minimize_params.algorithm = tlsx::MinimizeAlgorithm::cg;
+  // Both end points must be minima: the path's end points are fixed.
+  for (const auto* cfg : {&a, &b}) {
+    std::vector<double> e(1), f(cfg->pos.size());
+    surface.evaluate(cfg->pos.data(), 1, e.data(), f.data());
+    double largest = 0.0;
+    for (double g : f) largest = std::max(largest, std::fabs(g));
+    if (!(largest < 1e-6))
+      throw tlsx::Error("neb: " + std::string(cfg == &a ? c.pair[0] : c.pair[1]) + " is not a minimum (max force " +
+                        std::to_string(largest) + " > 1e-6): quench it first with tlsx minimize");
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const tlsx::ConnectResult r = tlsx::connect_minima(surface, a.pos, b.pos, tlsx::connect_params(c.o));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  bool direct = false;
+  for (const tlsx::ElementaryPath& p : r.double_wells) direct = direct || (p.first + p.second == 1);
+  std::string status = direct ? "good" : "split";
+  for (const tlsx::PathFailure& f : r.failures)
+    if (f.first + f.second == 1) status = f.not_converged ? "not_converged" : "failed";
+  std::fprintf(stderr, "neb: %s: %d intermediate minima, %zu double wells, %zu failures, %ld bands, %.2f s\n",
+               status.c_str(), r.intermediate_minima(), r.double_wells.size(), r.failures.size(), r.bands, seconds);
+  for (const tlsx::ElementaryPath& p : r.double_wells)
+    std::fprintf(stderr, "  minima %d-%d: V_a = %.6g  dV = %.6g  d = %.4g  PR = %.3g  arc length = %.4g\n", p.first,
+                 p.second, p.double_well.barrier, p.double_well.asymmetry, p.double_well.d,
+                 p.double_well.participation_ratio, p.double_well.arc_length);
+  for (const tlsx::PathFailure& f : r.failures)
+    std::fprintf(stderr, "  minima %d-%d: %s\n", f.first, f.second, f.reason.c_str());
+  if (c.json) {
+    std::vector<double> energies;
+    for (const tlsx::Minimum& m : r.minima) energies.push_back(m.energy);
+    std::vector<tlsx::JsonObject> dws, fails;
+    for (const tlsx::ElementaryPath& p : r.double_wells) dws.push_back(double_well_json(p.double_well, p.first, p.second));
+    for (const tlsx::PathFailure& f : r.failures) {
+      tlsx::JsonObject j;
+      j.add("first", f.first).add("second", f.second).add("status", f.not_converged ? "not_converged" : "failed")
+          .add("reason", f.reason);
+      fails.push_back(j);
+    }
+    tlsx::JsonObject j;
+    j.add("status", status)
+        .add("n", a.n())
+        .add("images", c.o.images)
+        .add("method", c.method)
+        .add("minima_energy", energies)
+        .add("intermediate_minima", r.intermediate_minima())
+        .add("masses", kDefaultMasses)
+        .add("double_wells", dws)
+        .add("failures", fails)
+        .add("bands", r.bands)
+        .add("force_evaluations", r.force_evaluations)
+        .add("seconds", seconds);
+    tlsx::cli::print_json(j.str());
+  }
+}
+
+void run_library(NebCli c) {
+  if (c.input.empty()) throw tlsx::Error("neb: give an explored library (EXPLORE.h5 -o DW.h5) or --pair A B");
+  if (c.output.empty()) throw tlsx::Error("neb: -o/--output is required with a library");
+  if (c.checkpoint.empty()) c.checkpoint = c.output + ".ckpt";
+  const tlsx::Library lib = tlsx::read_library(c.input);
+  auto backend = tlsx::make_backend(c.backend, c.threads);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::unique_ptr<tlsx::NebStage> stage;
+  if (c.resume) {
+    if (!file_exists(c.checkpoint))
+      throw tlsx::Error("neb: --resume: no checkpoint " + c.checkpoint + " (name it with --checkpoint)");
+    stage = std::make_unique<tlsx::NebStage>(tlsx::NebStage::resume(c.checkpoint, lib, c.o));
+    std::fprintf(stderr, "neb: resuming %s at pair %zu of %zu\n", c.checkpoint.c_str(), stage->items_done(),
+                 stage->items_total());
+  } else {
+    if (file_exists(c.checkpoint))
+      throw tlsx::Error("neb: checkpoint " + c.checkpoint + " exists: continue it with --resume, or remove it to start afresh");
+    stage = std::make_unique<tlsx::NebStage>(lib, c.o);
+  }
+  std::fprintf(stderr, "neb: %zu candidate pairs in %zu glasses of %d particles, %s with %d images, on %s (%s)\n",
+               stage->items_total(), lib.glasses.size(), lib.n, c.method.c_str(), c.o.images, backend->name().c_str(),
+               backend->device().c_str());
+  tlsx::NebRunControl control;
+  control.checkpoint_path = c.checkpoint;
+  control.checkpoint_every = c.checkpoint_every;
+  control.max_hours = c.max_hours;
+  control.stop_after = c.stop_after;
+  const tlsx::NebRunResult r = tlsx::run_neb_stage(*stage, *backend, control);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  long long counts[4] = {0, 0, 0, 0};
+  for (const std::int32_t s : stage->double_wells().status)
+    if (s >= 0 && s < 4) ++counts[s];
+  if (r.complete) {
+    tlsx::write_library(c.output, stage->library());
+    if (!c.keep_checkpoint && file_exists(c.checkpoint)) std::remove(c.checkpoint.c_str());
+    std::fprintf(stderr, "neb: wrote %s: %lld good, %lld split, %lld not converged, %lld failed\n", c.output.c_str(),
+                 counts[0], counts[1], counts[2], counts[3]);
+  } else {
+    std::fprintf(stderr, "neb: stopped (%s) after %zu of %zu pairs; checkpoint %s; continue with the same options and --resume\n",
+                 r.stop_reason.c_str(), stage->items_done(), stage->items_total(), c.checkpoint.c_str());
+  }
+  if (c.json) {
+    tlsx::JsonObject j;
+    j.add("output", r.complete ? c.output : std::string())
+        .add("complete", r.complete)
+        .add("stop_reason", r.stop_reason)
+        .add("checkpoint", c.checkpoint)
+        .add("pairs", static_cast<long long>(stage->items_total()))
+        .add("pairs_done", static_cast<long long>(stage->items_done()))
+        .add("good", counts[0])
+        .add("split", counts[1])
+        .add("not_converged", counts[2])
+        .add("failed", counts[3])
+        .add("bands", stage->bands_run())
+        .add("seconds", seconds)
+        .add("backend", backend->name());
+    tlsx::cli::print_json(j.str());
+  }
+}
+
+void run_neb(NebCli c) {
+  c.o.method = c.method == "string" ? tlsx::PathMethod::string : tlsx::PathMethod::neb;
+  c.o.climb = !c.no_climb;
+  if (!c.pair.empty()) {
+    if (!c.input.empty()) throw tlsx::Error("neb: give either a library or --pair A B, not both");
+    run_pair(c);
+  } else {
+    run_library(c);
+  }
+}
+
+const tlsx::cli::Registrar reg{[](CLI::App& app) {
+  auto c = std::make_shared<NebCli>();
+  tlsx::NebStageOptions& o = c->o;
+  CLI::App* sub = app.add_subcommand("neb", "Minimum energy paths (double wells) between candidate pairs of minima");
+  sub->set_config("--config", "", "TOML file with these options (CLI11 config: key = value)");
+  sub->add_option("library", c->input, "Library written by tlsx explore (HDF5)");
+  sub->add_option("-o,--output", c->output, "Output library (HDF5, stage neb)");
+  sub->add_option("--pair", c->pair, "Two minima (configuration files) instead of a library")->expected(2);
+  sub->add_option("--model", c->model, "Model file (TOML) for --pair; default: built-in KA2");
+  sub->add_option("--method", c->method, "Path method")->check(CLI::IsMember({"neb", "string"}))->capture_default_str();
+  sub->add_option("--images", o.images, "Images including the two minima")->capture_default_str();
+  sub->add_option("--spring", o.spring, "Spring constant (NEB)")->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--ftol", o.force_tolerance, "Converged when the largest band-force component is below this")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--max-iterations", o.max_iterations, "FIRE steps per band")->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_flag("--no-climb", c->no_climb, "No climbing-image phase");
+  sub->add_option("--min-ftol", o.minimize_tolerance, "Force tolerance of the intermediate minima")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--max-bands", o.max_bands, "Paths per candidate pair (splitting bound)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--backend", c->backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  sub->add_option("--threads", c->threads, "CPU threads (default: all)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--checkpoint", c->checkpoint, "Checkpoint file (default: OUTPUT.ckpt)");
+  sub->add_option("--checkpoint-every", c->checkpoint_every, "Seconds between checkpoints (0: only at stops and SIGUSR1)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--max-hours", c->max_hours, "Stop cleanly with a checkpoint after this wall time")->check(CLI::NonNegativeNumber);
+  sub->add_option("--stop-after", c->stop_after, "Stop cleanly with a checkpoint after this many pairs in this call")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_flag("--resume", c->resume, "Continue from the checkpoint");
+  sub->add_flag("--keep-checkpoint", c->keep_checkpoint, "Keep the checkpoint after the output is written");
+  sub->add_flag("--json", c->json, "Print one JSON object on stdout");
+  sub->callback([c] { run_neb(*c); });
+}};
+
+}  // namespace
