@@ -15,41 +15,13 @@
 #include <utility>
 
 #include "cuda_check.cuh"
+#include "cuda_device_array.cuh"
 #include "tlsx/engine/forces.hpp"
 #include "tlsx/engine/md_params.hpp"
 #include "tlsx/engine/minimize_params.hpp"
 #include "tlsx/engine/replica.hpp"
 
 namespace tlsx::cuda {
-
-// An owning device allocation of `size` elements (no constructors run: plain data only).
-template <class T>
-class DeviceArray {
- public:
-  DeviceArray() = default;
-  DeviceArray(const DeviceArray&) = delete;
-  DeviceArray& operator=(const DeviceArray&) = delete;
-  ~DeviceArray() { release(); }
-
-  void allocate(std::size_t size, const char* what) {
-    release();
-    if (size == 0) return;
-    check(cudaMalloc(reinterpret_cast<void**>(&data_), size * sizeof(T)),
-          std::string("allocating ") + what + " (" + std::to_string(size * sizeof(T) >> 20) + " MiB)");
-    size_ = size;
-  }
-  void release() {
-    if (data_) cudaFree(data_);  // never throws: also runs in destructors
-    data_ = nullptr;
-    size_ = 0;
-  }
-  T* data() const { return data_; }
-  std::size_t size() const { return size_; }
-
- private:
-  T* data_ = nullptr;
-  std::size_t size_ = 0;
-};
 
 // What fixes the size of a slot.
 struct SlotShape {

@@ -42,7 +42,7 @@ TLSX_HD MinimizeResult minimize_cg(const Team& team, const PairTable& table, con
   team.for_each(m, [&](int k) { h[k] = f[k]; });
   double ff_prev = dot3n(team, n, f, f);
   double fh = ff_prev;  // F . h, positive for a descent direction
-  double step_prev = 0.0, fh_prev = 0.0;
+  double step_prev = 0.0;
   int since_restart = 0;
   while (out.max_force >= p.force_tolerance) {
     if (out.iterations >= p.max_iterations) {
@@ -51,7 +51,9 @@ TLSX_HD MinimizeResult minimize_cg(const Team& team, const PairTable& table, con
     }
     team.sync();
     const double a_max = p.cg_max_step / max_abs3n(team, n, h);
-    const double a_guess = step_prev > 0.0 ? (getenv("GUESS_NW") ? step_prev * fh_prev / fh : step_prev) : 0.1 * a_max;
+    // First trial step: the previous accepted step (Polak-Ribiere directions keep a similar scale),
+    // 0.1 of the largest allowed step at the start and after a restart.
+    const double a_guess = step_prev > 0.0 ? step_prev : 0.1 * a_max;
     team.for_each(m, [&](int k) {
       x0[k] = r.pos[k];
       f_prev[k] = f[k];
@@ -89,7 +91,6 @@ TLSX_HD MinimizeResult minimize_cg(const Team& team, const PairTable& table, con
     team.sync();
     team.for_each(m, [&](int k) { h[k] = f[k] + beta * h[k]; });
     step_prev = ls.step;
-    fh_prev = fh;
     fh = fh_new;
     ff_prev = ff_fprev.a;
   }

@@ -22,7 +22,8 @@ std::unique_ptr<Backend> make_backend(const std::string& choice, int threads) {
       if (!compiled) throw Error("--backend cuda: this tlsx was built without CUDA support (nvcc not found at build time)");
       throw Error("--backend cuda: no CUDA device or driver found (" + cuda_device_name(-1) + ")");
     }
-    std::fprintf(stderr, "tlsx: no CUDA device found; using the CPU backend\n");
+    const std::string why = compiled ? cuda_device_name(-1) : "this tlsx was built without CUDA support";
+    std::fprintf(stderr, "tlsx: --backend auto: no CUDA device (%s); using the CPU backend\n", why.c_str());
     return std::make_unique<CpuBackend>(threads);
   }
   throw Error("--backend: expected auto, cpu or cuda, got '" + choice + "'");

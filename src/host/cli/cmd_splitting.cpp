@@ -28,6 +28,7 @@ struct SplittingCliOptions {
   std::string output;   // -o (library form; default: in place)
   std::vector<double> masses;
   double tol = 1e-4;
+  std::string backend = "cpu";
   bool json = false;
 };
 
@@ -86,6 +87,7 @@ void run_library(const SplittingCliOptions& o, const std::vector<double>& masses
   tlsx::SplittingStageOptions options;
   options.masses = masses;
   options.tol = o.tol;
+  options.backend = o.backend;
   const tlsx::SplittingStageSummary s = tlsx::run_splitting_stage(lib, options);
   const std::string out = o.output.empty() ? o.library : o.output;
   tlsx::write_library(out, lib);
@@ -144,6 +146,8 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
                   "Effective masses m~ = m eps sigma^2 / hbar^2, comma-separated (default 5250,1200: NiP, Ar)")
       ->delimiter(',');
   sub->add_option("--tol", o->tol, "Relative convergence tolerance of E (default 1e-4)");
+  sub->add_option("--backend", o->backend, "Library form: solve on the cpu (OpenMP), on a cuda device, or auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
   sub->add_flag("--json", o->json, "Print one JSON object on stdout");
   sub->callback([o] { run_splitting(*o); });
 }};

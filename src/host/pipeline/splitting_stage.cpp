@@ -10,6 +10,7 @@
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
 #include "tlsx/core/progress.hpp"
+#include "tlsx/quantum/device_splittings.hpp"
 
 namespace tlsx {
 
@@ -92,7 +93,14 @@ SplittingStageSummary run_splitting_stage(Library& lib, const SplittingStageOpti
 
   quantum::SplittingOptions qopt;
   qopt.grid.tol_E = options.tol;
-  Progress progress("splitting", static_cast<double>(good.size()), "DWs");
+  std::string why_not_device;
+  const bool device = options.backend != "cpu" && quantum::device_splittings_available(&why_not_device);
+  if (options.backend == "cuda" && !device)
+    throw Error("splitting: --backend cuda: " + why_not_device);
+  if (options.backend != "cpu" && options.backend != "cuda" && options.backend != "auto")
+    throw Error("splitting: backend '" + options.backend + "': expected cpu, cuda or auto");
+  const bool on_device = device;
+  Progress progress(on_device ? "splitting (cuda)" : "splitting", static_cast<double>(good.size()), "DWs");
   const bool report = options.progress && !good.empty();
   // Blocks of rows, each solved in parallel by the batch API (OpenMP over profiles), so that the
   // progress line is updated between blocks. Each row is solved by one thread, start to end.
@@ -102,7 +110,8 @@ SplittingStageSummary run_splitting_stage(Library& lib, const SplittingStageOpti
     std::vector<quantum::Profile> profiles;
     profiles.reserve(b1 - b0);
     for (std::size_t q = b0; q < b1; ++q) profiles.push_back(library_profile(dw, good[q]));
-    const auto results = quantum::splittings(profiles, options.masses, qopt);
+    const auto results = on_device ? quantum::device_splittings(profiles, options.masses, qopt)
+                                   : quantum::splittings(profiles, options.masses, qopt);
     for (std::size_t q = b0; q < b1; ++q) {
       const std::size_t i = good[q];
       const auto& per_mass = results[q - b0];
