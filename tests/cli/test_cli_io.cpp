@@ -3,9 +3,6 @@
 // it with the smoothed LJ potential tabulated by scripts/make_lammps_table.py (tests/data/README.md).
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_test_support.hpp"
 #include "tlsx/backend/cpu_backend.hpp"
 #include "tlsx/engine/replica_batch.hpp"
 #include "tlsx/io/configuration.hpp"
@@ -34,53 +32,13 @@ constexpr double kTableEnergyError = 4.9e-10;
 constexpr double kTableForceError = 1.8e-8;
 constexpr double kTableValidFrom = 0.7;  // in sigma_ij
 
-std::string scratch(const std::string& name) {
-  return ::testing::TempDir() + "tlsx_cli_io_" + std::to_string(::getpid()) + "_" + name;
-}
+using tlsx::testing::ProgramRun;
+using tlsx::testing::run_tlsx;
+using tlsx::testing::slurp;
+using tlsx::testing::json_number;
+using tlsx::testing::json_array;
 
-struct ProgramRun {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-ProgramRun run_tlsx(const std::string& args) {
-  const std::string out = scratch("stdout"), err = scratch("stderr");
-  const int status = std::system((std::string(TLSX_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
-  ProgramRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
-  return r;
-}
-
-// The number after "key": in a one-object JSON text; NaN when the key is missing.
-double json_number(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\":");
-  if (at == std::string::npos) return std::nan("");
-  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
-}
-
-std::vector<double> json_array(const std::string& json, const std::string& key) {
-  std::vector<double> out;
-  std::size_t at = json.find("\"" + key + "\":[");
-  if (at == std::string::npos) return out;
-  const char* p = json.c_str() + at + key.size() + 4;
-  while (*p && *p != ']') {
-    char* end = nullptr;
-    out.push_back(std::strtod(p, &end));
-    if (end == p) break;
-    p = end;
-    if (*p == ',') ++p;
-  }
-  return out;
-}
+std::string scratch(const std::string& name) { return tlsx::testing::scratch_path("cli_io", name); }
 
 struct PairStatistics {
   long pairs = 0;         // pairs within the cutoff

@@ -3,9 +3,6 @@
 // computation written here, and bad input giving one `tlsx: error:` line and exit status 1.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +12,7 @@
 
 #include "../common/test_systems.hpp"
 #include "../pipeline/pipeline_fixtures.hpp"
+#include "cli_test_support.hpp"
 #include "tlsx/pipeline/explore.hpp"
 #include "tlsx/pipeline/library.hpp"
 #include "tlsx/backend/cpu_backend.hpp"
@@ -25,38 +23,11 @@ namespace {
 // The smallest cubic lattice whose box passes the commands' check (edge > 2 x (cutoff + skin)).
 constexpr int kN = 343;
 
-std::string scratch(const std::string& name) {
-  return ::testing::TempDir() + "tlsx_cli_neb_" + std::to_string(::getpid()) + "_" + name;
-}
+using tlsx::testing::ProgramRun;
+using tlsx::testing::run_tlsx;
+using tlsx::testing::json_number;
 
-struct ProgramRun {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-ProgramRun run_tlsx(const std::string& args) {
-  const std::string out = scratch("stdout"), err = scratch("stderr");
-  const int status = std::system((std::string(TLSX_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
-  ProgramRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
-  return r;
-}
-
-// The number after the first `"key":` at or after `from` in a JSON text (NaN when absent).
-double json_number(const std::string& json, const std::string& key, std::size_t from = 0) {
-  const std::size_t at = json.find("\"" + key + "\":", from);
-  if (at == std::string::npos) return std::nan("");
-  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
-}
+std::string scratch(const std::string& name) { return tlsx::testing::scratch_path("cli_neb", name); }
 
 // Two inherent structures of one glass: a quenched jittered lattice (A) and the minimum reached
 // after pushing one particle by 0.7 sigma (B): the first push of a fixed list that lands in a
@@ -85,12 +56,17 @@ const Files& files() {
     c.pos = a;
     out.a = scratch("a.data");
     tlsx::write_configuration(out.a, c, model);
-    for (int i = 0; i < kN; i += 5) {
-      std::copy(a.begin(), a.end(), batch.pos(0));
-      batch.pos(0)[(i % 3) * kN + i] += 0.7;
-      const tlsx::MinimizeResult m = cpu.minimize(batch, model.pair_table(), mp)[0];
-      out.energy_b = m.energy;
-      if (m.converged() && std::fabs(m.energy - out.energy_a) > 1e-6) break;
+    // Push one particle at a time, harder and harder, until the quench ends in another minimum.
+    bool found = false;
+    for (double push : {0.6, 0.8, 1.0}) {
+      for (int i = 0; i < kN && !found; ++i) {
+        std::copy(a.begin(), a.end(), batch.pos(0));
+        batch.pos(0)[(i % 3) * kN + i] += push;
+        const tlsx::MinimizeResult m = cpu.minimize(batch, model.pair_table(), mp)[0];
+        out.energy_b = m.energy;
+        found = m.converged() && std::fabs(m.energy - out.energy_a) > 1e-6;
+      }
+      if (found) break;
     }
     c.pos.assign(batch.pos(0), batch.pos(0) + 3 * kN);
     out.b = scratch("b.data");

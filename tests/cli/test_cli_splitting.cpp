@@ -7,9 +7,6 @@
 // errors naming the file and line; and `tlsx splitting DW.h5` against the stage run in-process.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +16,7 @@
 
 #include "../pipeline/splitting_fixture.hpp"
 #include "../quantum/quantum_reference.hpp"
+#include "cli_test_support.hpp"
 #include "tlsx/pipeline/library.hpp"
 #include "tlsx/pipeline/splitting_stage.hpp"
 
@@ -27,53 +25,12 @@ namespace {
 using tlsx_test::ExtendedQuartic;
 using tlsx_test::Quartic;
 
-std::string scratch(const std::string& name) {
-  return ::testing::TempDir() + "tlsx_cli_splitting_" + std::to_string(::getpid()) + "_" + name;
-}
+using tlsx::testing::ProgramRun;
+using tlsx::testing::run_tlsx;
+using tlsx::testing::json_number;
+using tlsx::testing::json_array;
 
-struct ProgramRun {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-ProgramRun run_tlsx(const std::string& args) {
-  const std::string out = scratch("stdout"), err = scratch("stderr");
-  const int status = std::system((std::string(TLSX_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
-  ProgramRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
-  return r;
-}
-
-// The first number after "key": in a JSON text; NaN when the key is missing.
-double json_number(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\":");
-  if (at == std::string::npos) return std::nan("");
-  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
-}
-
-std::vector<double> json_array(const std::string& json, const std::string& key) {
-  std::vector<double> out;
-  const std::size_t at = json.find("\"" + key + "\":[");
-  if (at == std::string::npos) return out;
-  const char* p = json.c_str() + at + key.size() + 4;
-  while (*p && *p != ']') {
-    char* end = nullptr;
-    out.push_back(std::strtod(p, &end));
-    if (end == p) break;
-    p = end;
-    if (*p == ',') ++p;
-  }
-  return out;
-}
+std::string scratch(const std::string& name) { return tlsx::testing::scratch_path("cli_splitting", name); }
 
 // The quartic from minimum to minimum at 64 equally spaced images, as the CSV of docs/quantum.md.
 void write_quartic_csv(const Quartic& q, const std::string& path, bool with_slope) {

@@ -2,7 +2,10 @@
 // float64 evaluation and against finite differences of the energy.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <vector>
 
 #include "../common/test_systems.hpp"
 #include "tlsx/backend/cpu_backend.hpp"
@@ -49,6 +52,29 @@ TEST(Forces, FullRowPathMatchesHalfListPath) {
   for (int k = 0; k < 3000; ++k) ASSERT_NEAR(v.force[k], f_half[k], 1e-10) << k;
 }
 
+// forces_only (MD steps whose energy nobody reads) must give the very same forces, and no energy.
+TEST(Forces, ForcesOnlyGivesBitwiseTheSameForces) {
+  const tlsx::Model model = tlsx::ka2_model();
+  const tlsx::PairTable table = model.pair_table();
+  for (int n : {343, 1000}) {  // all-pairs list and cell grid
+    tlsx::ReplicaBatch batch = lattice_batch(model, n, 1, 21u);
+    const tlsx::ReplicaView v = batch.view(0);
+    tlsx::build_neighbor_list(tlsx::SerialTeam{}, v);
+    const tlsx::ForceResult all = tlsx::compute_forces(tlsx::SerialTeam{}, table, v);
+    const std::vector<double> f_all(v.force, v.force + 3 * n);
+    std::fill_n(v.force, 3 * n, 1.0);  // stale values must not survive
+    const tlsx::ForceResult only =
+        tlsx::compute_forces(tlsx::SerialTeam{}, table, v, tlsx::ForceTerms::forces_only);
+    EXPECT_TRUE(std::isfinite(all.energy));
+    EXPECT_TRUE(std::isnan(only.energy));
+    EXPECT_TRUE(std::isnan(only.virial));
+    for (int k = 0; k < 3 * n; ++k) ASSERT_EQ(v.force[k], f_all[k]) << n << " " << k;
+    std::fill_n(v.force, 3 * n, 1.0);
+    tlsx::compute_forces(FullRowTeam{}, table, v, tlsx::ForceTerms::forces_only);
+    for (int k = 0; k < 3 * n; ++k) ASSERT_NEAR(v.force[k], f_all[k], 1e-10) << n << " " << k;
+  }
+}
+
 TEST(Forces, AreMinusGradientByFiniteDifferences) {
   const tlsx::Model model = tlsx::ka2_model();
   tlsx::ReplicaBatch batch = lattice_batch(model, 343, 1, 3u);
@@ -80,6 +106,70 @@ TEST(NeighborList, RebuildTriggersOnlyBeyondHalfSkin) {
   batch.pos(0)[5] += 0.002;
   EXPECT_TRUE(tlsx::update_neighbor_list(team, v));
   EXPECT_EQ(batch.neighbor_builds(0), builds + 1);
+}
+
+// With fixed species the list may hold each pair only within its own cutoff + skin: the rows must be
+// exactly the pairs within that distance (computed here from the positions, in index order), a strict
+// subset of the largest-cutoff rows, the forces bitwise those of the largest-cutoff list, and after
+// moves under skin/2 (no rebuild) still the exact forces.
+TEST(NeighborList, OwnPairCutoffsKeepExactlyThePairsWithinTheirCutoff) {
+  const tlsx::Model model = tlsx::ka2_model();
+  const tlsx::PairTable table = model.pair_table();
+  const tlsx::SerialTeam team;
+  for (int n : {343, 1000}) {  // all-pairs list and cell grid
+    tlsx::ReplicaBatch batch = lattice_batch(model, n, 1, 33u);
+    const tlsx::ReplicaView v = batch.view(0);
+    const tlsx::Box box = batch.box();
+    const double* x = batch.pos(0);
+    const int* sp = batch.species(0);
+    tlsx::build_neighbor_list(team, v);
+    long long largest_entries = 0;
+    for (int i = 0; i < n; ++i) largest_entries += v.nbr.count[i];
+    tlsx::compute_forces(team, table, v);
+    const std::vector<double> f_largest(v.force, v.force + 3 * n);
+
+    tlsx::build_neighbor_list(team, v, &table);
+    long long own_entries = 0;
+    for (int i = 0; i < n; ++i) {
+      std::vector<int> expected_upper, expected_lower;
+      for (int j = 0; j < n; ++j) {
+        if (j == i) continue;
+        double r2 = 0;
+        for (int d = 0; d < 3; ++d) {
+          const double dd = box.minimum_image(x[d * n + i] - x[d * n + j], d);
+          r2 += dd * dd;
+        }
+        const double list_cut = std::sqrt(table(sp[i], sp[j]).rc2) + tlsx::testing::kTestSkin;
+        if (r2 < list_cut * list_cut) (j > i ? expected_upper : expected_lower).push_back(j);
+      }
+      ASSERT_EQ(v.nbr.count_upper[i], static_cast<int>(expected_upper.size())) << n << " " << i;
+      ASSERT_EQ(v.nbr.count[i], static_cast<int>(expected_upper.size() + expected_lower.size())) << n << " " << i;
+      expected_upper.insert(expected_upper.end(), expected_lower.begin(), expected_lower.end());
+      for (int k = 0; k < v.nbr.count[i]; ++k) ASSERT_EQ(v.nbr.neighbor(i, k), expected_upper[k]) << n << " " << i;
+      own_entries += v.nbr.count[i];
+    }
+    EXPECT_LT(own_entries, largest_entries * 9 / 10) << n;  // KA2: about a fifth fewer
+    std::fill_n(v.force, 3 * n, 1.0);
+    tlsx::compute_forces(team, table, v);
+    for (int k = 0; k < 3 * n; ++k) ASSERT_EQ(v.force[k], f_largest[k]) << n << " " << k;
+
+    // Every particle moves just under skin/2: no rebuild, and the forces are still exact.
+    std::mt19937_64 gen(5u);
+    std::normal_distribution<double> g(0.0, 1.0);
+    const double move = 0.499 * tlsx::testing::kTestSkin;
+    for (int i = 0; i < n; ++i) {
+      double u[3], norm = 0;
+      for (double& c : u) norm += (c = g(gen)) * c;
+      for (int d = 0; d < 3; ++d) batch.pos(0)[d * n + i] += move * u[d] / std::sqrt(norm);
+    }
+    EXPECT_FALSE(tlsx::update_neighbor_list(team, v, &table));
+    const tlsx::ForceResult fr = tlsx::compute_forces(team, table, v);
+    const auto ref = direct_sum(model, box, batch.pos(0), sp, n);
+    EXPECT_NEAR(fr.energy, ref.energy, 1e-11 * std::fabs(ref.energy)) << n;
+    double scale = 0;
+    for (double f : ref.force) scale = std::max(scale, std::fabs(f));
+    for (int k = 0; k < 3 * n; ++k) ASSERT_NEAR(v.force[k], ref.force[k], 1e-11 * scale) << n << " " << k;
+  }
 }
 
 TEST(NeighborList, OverflowGrowsCapacityAndGivesExactForces) {

@@ -70,12 +70,18 @@ class KA2Pair : public ::testing::Test {
       }
     }
     ASSERT_FALSE(pair_->b.empty()) << "no second inherent structure found";
-    // The climbing-image band between A and B, shared by the tests below (the expensive part).
-    const tlsx::Box box = tlsx::Box::cubic(model_->box_length(kN));
-    tlsx::CpuBackend cpu2(2);
-    tlsx::AtomisticSurface surface(cpu2, model_->pair_table(), box, *species_);
     params_ = new tlsx::NebParams(climbing_params());
-    band_ = new tlsx::BandResult(tlsx::find_minimum_energy_path(surface, pair_->a.data(), pair_->b.data(), *params_));
+  }
+  // The climbing-image band between A and B (the expensive part), computed on first use only: ctest
+  // runs every test in its own process, and the tests that do not need the band should not pay for it.
+  static const tlsx::BandResult& climbing_band() {
+    if (!band_) {
+      const tlsx::Box box = tlsx::Box::cubic(model_->box_length(kN));
+      tlsx::CpuBackend cpu(2);
+      tlsx::AtomisticSurface surface(cpu, model_->pair_table(), box, *species_);
+      band_ = new tlsx::BandResult(tlsx::find_minimum_energy_path(surface, pair_->a.data(), pair_->b.data(), *params_));
+    }
+    return *band_;
   }
   static tlsx::NebParams climbing_params() {
     tlsx::NebParams p;
@@ -129,7 +135,7 @@ TEST_F(KA2Pair, SurfaceMatchesAllPairsReferenceForEveryImage) {
 TEST_F(KA2Pair, ClimbingImageBandReachesTheSaddle) {
   const tlsx::Box box = tlsx::Box::cubic(model_->box_length(kN));
   const tlsx::NebParams& p = *params_;
-  const tlsx::BandResult& band = *band_;
+  const tlsx::BandResult& band = climbing_band();
   ASSERT_TRUE(band.converged()) << band.reason;
   EXPECT_LT(band.max_band_force, p.force_tolerance);
 
@@ -169,7 +175,7 @@ TEST_F(KA2Pair, DoubleWellMeasuresMatchDirectComputation) {
   tlsx::CpuBackend cpu(2);
   const tlsx::Box box = tlsx::Box::cubic(model_->box_length(kN));
   tlsx::AtomisticSurface surface(cpu, model_->pair_table(), box, *species_);
-  const tlsx::BandResult& band = *band_;
+  const tlsx::BandResult& band = climbing_band();
   ASSERT_TRUE(band.converged()) << band.reason;
   const tlsx::DoubleWell dw = tlsx::make_double_well(surface, band);
 
@@ -193,7 +199,11 @@ TEST_F(KA2Pair, DoubleWellMeasuresMatchDirectComputation) {
   // Energies and the orientation convention.
   EXPECT_NEAR(dw.energy_1, std::min(pair_->energy_a, pair_->energy_b), 1e-9);
   EXPECT_NEAR(dw.asymmetry, std::fabs(pair_->energy_a - pair_->energy_b), 1e-9);
-  EXPECT_NEAR(dw.barrier, *std::max_element(band.energy.begin(), band.energy.end()) - dw.energy_1, 1e-7);
+  // The barrier is the maximum of the spline through all images: never below the highest image (equal
+  // to it when the climbing image sits at the highest saddle; above it when the coarse band leaves a
+  // higher maximum between two images).
+  EXPECT_GE(dw.barrier, *std::max_element(band.energy.begin(), band.energy.end()) - dw.energy_1 - 1e-7);
+  EXPECT_NEAR(dw.barrier, dw.energy_ts - dw.energy_1, 1e-12);
   EXPECT_NEAR(dw.barrier_height, dw.barrier - 0.5 * dw.asymmetry, 1e-15);
   EXPECT_GE(dw.arc_length, dw.distance * (1.0 - 1e-12));  // a path is never shorter than the chord
   EXPECT_EQ(dw.v.front(), 0.0);

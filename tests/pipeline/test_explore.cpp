@@ -156,11 +156,11 @@ TEST(Explore, ResumedAndExtendedRunEqualsUninterruptedRun) {
   CpuBackend cpu(2);
   {
     Exploration first(g, o);
-    ExploreRunControl control;
+    StageRunControl control;
     control.checkpoint_path = ckpt;
     control.stop_after = 3;
     control.progress = false;
-    const ExploreRunResult r = run_exploration(first, cpu, control);
+    const StageRunResult r = run_exploration(first, cpu, control);
     EXPECT_FALSE(r.complete);
     EXPECT_EQ(r.stop_reason, "--stop-after 3");
     EXPECT_EQ(first.quenches_done(), 3);
@@ -170,7 +170,7 @@ TEST(Explore, ResumedAndExtendedRunEqualsUninterruptedRun) {
   {
     Exploration second = Exploration::resume(ckpt, g, o);
     EXPECT_EQ(second.quenches_done(), 3);
-    ExploreRunControl control;
+    StageRunControl control;
     control.progress = false;
     EXPECT_TRUE(run_exploration(second, cpu, control).complete);
     EXPECT_EQ(second.quenches_done(), 5);
@@ -218,15 +218,15 @@ TEST(Explore, SignalsCheckpointAndStopAtACycleBoundary) {
   CpuBackend cpu(2);
   StopSignals::clear();
   Exploration e(g, o);
-  ExploreRunControl control;
+  StageRunControl control;
   control.checkpoint_path = ckpt;
   control.checkpoint_every = 0;
   control.progress = false;
-  control.on_cycle = [](const Exploration& x) {
-    if (x.quenches_done() == 1) std::raise(SIGUSR1);  // checkpoint and go on
-    if (x.quenches_done() == 3) std::raise(SIGTERM);  // checkpoint and stop
+  control.on_step = [&e] {
+    if (e.quenches_done() == 1) std::raise(SIGUSR1);  // checkpoint and go on
+    if (e.quenches_done() == 3) std::raise(SIGTERM);  // checkpoint and stop
   };
-  const ExploreRunResult r = run_exploration(e, cpu, control);
+  const StageRunResult r = run_exploration(e, cpu, control);
   StopSignals::clear();
   EXPECT_FALSE(r.complete);
   EXPECT_EQ(r.stop_reason, "SIGTERM");

@@ -28,13 +28,13 @@ const GlassSet& glasses() {
   return g;
 }
 
-// The exploration of test_explore.cpp: hot enough that 216 particles hop within 2000 steps.
+// A hot exploration (T_exp = 0.45): 216 particles hop between a few IS within 4000 steps.
 const Library& explored() {
   static const Library lib = [] {
     ExploreOptions o;
     o.temperature = 0.45;
-    o.tau_cg = 200;
-    o.n_cg = 20;
+    o.tau_cg = 100;
+    o.n_cg = 40;
     o.seed = 5;
     CpuBackend cpu(2);
     Exploration e(glasses(), o);
@@ -265,19 +265,19 @@ TEST(NebStage, StopAndResumeEqualsUninterruptedRun) {
   {
     NebStage first(input(), o);
     ASSERT_GE(first.items_total(), 2u) << "the fixture needs two candidate pairs";
-    NebRunControl control;
+    StageRunControl control;
     control.checkpoint_path = ckpt;
     control.checkpoint_every = 0;
     control.stop_after = 1;
-    const NebRunResult r = run_neb_stage(first, cpu, control);
+    const StageRunResult r = run_neb_stage(first, cpu, control);
     EXPECT_FALSE(r.complete);
     EXPECT_EQ(r.checkpoints_written, 1);
     EXPECT_EQ(first.items_done(), 1u);
   }
   NebStage second = NebStage::resume(ckpt, input(), o);
   EXPECT_EQ(second.items_done(), 1u);
-  NebRunControl control;
-  const NebRunResult r = run_neb_stage(second, cpu, control);
+  StageRunControl control;
+  const StageRunResult r = run_neb_stage(second, cpu, control);
   EXPECT_TRUE(r.complete);
   const Library got = second.library();
   const Library& want = reference_run();

@@ -6,17 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "../cli/cli_test_support.hpp"
 #include "pipeline_fixtures.hpp"
 #include "tlsx/backend/cpu_backend.hpp"
 #include "tlsx/core/error.hpp"
@@ -30,8 +28,8 @@ using tlsx::Error;
 using tlsx::GlassSet;
 using tlsx::Preparation;
 using tlsx::PrepareOptions;
-using tlsx::PrepareRunControl;
-using tlsx::PrepareRunResult;
+using tlsx::StageRunControl;
+using tlsx::StageRunResult;
 
 // Two melt chunks (1000 + 200 steps), then swap MC/MD blocks of 70 steps (the last one 20 steps):
 // 300 / 70 -> 5 blocks, 6 samples with t = 0.
@@ -82,8 +80,8 @@ const GlassSet& reference_run() {
   return g;
 }
 
-PrepareRunControl quiet_control(const std::string& checkpoint, std::int64_t stop_after) {
-  PrepareRunControl c;
+StageRunControl quiet_control(const std::string& checkpoint, std::int64_t stop_after) {
+  StageRunControl c;
   c.checkpoint_path = checkpoint;
   c.checkpoint_every = 0;
   c.stop_after = stop_after;
@@ -99,7 +97,7 @@ TEST(PrepareResume, StoppedAndResumedRunEqualsUninterruptedRun) {
   {
     Preparation first(o, model);
     CpuBackend cpu(2);
-    const PrepareRunResult r = tlsx::run_preparation(first, cpu, quiet_control(ckpt, 1));
+    const StageRunResult r = tlsx::run_preparation(first, cpu, quiet_control(ckpt, 1));
     EXPECT_FALSE(r.complete);
     EXPECT_EQ(r.stop_reason, "--stop-after 1");
     EXPECT_EQ(r.checkpoints_written, 1);
@@ -143,15 +141,15 @@ TEST(PrepareResume, SignalsCheckpointAndStopAtAChunkBoundary) {
   std::remove(ckpt.c_str());
   tlsx::StopSignals::clear();
   Preparation p(o, model);
-  PrepareRunControl control = quiet_control(ckpt, 0);
+  StageRunControl control = quiet_control(ckpt, 0);
   int chunks = 0;
-  control.on_chunk = [&chunks](const Preparation&) {
+  control.on_step = [&chunks] {
     ++chunks;
     if (chunks == 1) std::raise(SIGUSR1);  // checkpoint and go on
     if (chunks == 3) std::raise(SIGTERM);  // checkpoint and stop
   };
   CpuBackend cpu(2);
-  const PrepareRunResult r = tlsx::run_preparation(p, cpu, control);
+  const StageRunResult r = tlsx::run_preparation(p, cpu, control);
   tlsx::StopSignals::clear();
   EXPECT_FALSE(r.complete);
   EXPECT_EQ(r.stop_reason, "SIGTERM");
@@ -215,21 +213,8 @@ TEST(PrepareResume, CheckpointOfOtherOptionsIsRefused) {
 
 // ---- the program ----
 
-struct ProgramRun {
-  int code = -1;
-  std::string err;
-};
-
-ProgramRun run_tlsx(const std::string& args) {
-  const std::string err = tlsx::testing::temp_path("prepare_cli_stderr_" + std::to_string(::getpid()));
-  const int status = std::system((std::string(TLSX_BINARY) + " " + args + " >/dev/null 2>" + err).c_str());
-  ProgramRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err);
-  r.err.assign(std::istreambuf_iterator<char>(in), {});
-  std::remove(err.c_str());
-  return r;
-}
+using tlsx::testing::ProgramRun;
+using tlsx::testing::run_tlsx;
 
 TEST(PrepareCli, StopAfterThenResumeWritesTheSameGlasses) {
   const std::string common =

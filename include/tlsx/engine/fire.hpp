@@ -10,6 +10,8 @@
 //   semi-implicit Euler:  v <- v + dt F / m,  v <- (1 - alpha) v + alpha |v| F/|F| (only when P > 0),
 //                         x <- x + dt v,  with the step shortened so no coordinate moves more than
 //                         fire_max_step.
+// The parameters and their defaults (the paper's Table 1, as in LAMMPS; dt_max below the
+// stability limit of the stiffest vibration) are in minimize_params.hpp.
 // Unit mass (the KA2 masses are all 1; a common mass only rescales dt). The velocities are
 // replica.vel: zero at the start and at the end. The half step back is taken with the length of
 // the last step when the displacement cap shortened it, so it never overshoots the point it came
@@ -89,9 +91,6 @@ TLSX_HD MinimizeResult minimize_fire(const Team& team, const PairTable& table, c
 
     ok = minimizer_forces(team, table, r, false, out);
     if (ok) out.max_force = max_abs3n(team, r.n, f);
-#ifdef TLSX_FIRE_DEBUG
-    if (out.iterations % TLSX_FIRE_DEBUG == 0 || !downhill) printf("it %lld dt %.4g alpha %.3g P %s maxF %.3e E %.12f step %.3g vmax %.3g\n", (long long)out.iterations, dt, alpha, downhill ? "+" : "-", out.max_force, out.energy, last_step, vmax);
-#endif
   }
 
   team.sync();

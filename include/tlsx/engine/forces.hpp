@@ -1,5 +1,7 @@
 #pragma once
 // Forces, potential energy and virial of one replica under a pair table (Team-templated).
+#include <cmath>
+
 #include "tlsx/core/hd.hpp"
 #include "tlsx/core/team.hpp"
 #include "tlsx/engine/replica.hpp"
@@ -11,6 +13,12 @@ struct ForceResult {
   double energy = 0.0;  // total potential energy U = sum_{i<j} V_ij
   double virial = 0.0;  // W = sum_{i<j} r_ij . f_ij (pressure P = (N k T + W/3) / V)
 };
+
+// What compute_forces evaluates. MD steps whose energy nobody reads (all but the last of an md_run
+// call) take forces_only: the forces are bitwise the same, the energy and virial sums (a tenth of
+// the force time on the CPU) are skipped, and the result carries NaN energy and virial so that a
+// skipped value can never pass for a computed one.
+enum class ForceTerms { energy_and_virial, forces_only };
 
 // The CPU's force loop vectorises only when its helpers are inlined into it, which GCC's size limits
 // do not always allow inside the larger MD and minimiser loops.
@@ -67,8 +75,8 @@ struct TablePairs {
 // passes: the pair terms of the whole block first (no dependence between entries: the compiler
 // vectorises it), then the sums and the scatter in row order. Entries beyond the pair cutoff give
 // exact zeros, and the row is in index order (neighbor_list.hpp), so the sums are bitwise the same
-// for any valid list.
-template <class PairsOfI>
+// for any valid list. Without kEnergy the pair energies are never formed (the compiler drops them).
+template <bool kEnergy, class PairsOfI>
 TLSX_HD TLSX_HOST_ALWAYS_INLINE void half_row_forces(const ReplicaView& r, int i, const PairsOfI& pairs_of_i,
                                                      ForceResult& out) {
   const int n = r.n;
@@ -96,8 +104,10 @@ TLSX_HD TLSX_HOST_ALWAYS_INLINE void half_row_forces(const ReplicaView& r, int i
     for (int b = 0; b < len; ++b) {
       const int j = nl.neighbor(i, k0 + b);
       const double fr = bf[b];
-      e += bv[b];
-      w += fr * (bx[b] * bx[b] + by[b] * by[b] + bz[b] * bz[b]);
+      if (kEnergy) {
+        e += bv[b];
+        w += fr * (bx[b] * bx[b] + by[b] * by[b] + bz[b] * bz[b]);
+      }
       fxi += fr * bx[b];
       fyi += fr * by[b];
       fzi += fr * bz[b];
@@ -109,36 +119,52 @@ TLSX_HD TLSX_HOST_ALWAYS_INLINE void half_row_forces(const ReplicaView& r, int i
   fx[i] += fxi;
   fy[i] += fyi;
   fz[i] += fzi;
-  out.energy += e;
-  out.virial += w;
+  if (kEnergy) {
+    out.energy += e;
+    out.virial += w;
+  }
+}
+
+// half_row_forces with the pair parameters of i's species in registers for up to four species.
+template <bool kEnergy>
+TLSX_HD TLSX_HOST_ALWAYS_INLINE void half_row_forces_of(const PairTable& table, const ReplicaView& r, int i,
+                                                        ForceResult& out) {
+  const SmoothedLJPair* row = &table.pair[r.species[i] * kMaxSpecies];
+  switch (table.n_species) {
+    case 1: half_row_forces<kEnergy>(r, i, RegisterPairs<1>(row), out); break;
+    case 2: half_row_forces<kEnergy>(r, i, RegisterPairs<2>(row), out); break;
+    case 3: half_row_forces<kEnergy>(r, i, RegisterPairs<3>(row), out); break;
+    case 4: half_row_forces<kEnergy>(r, i, RegisterPairs<4>(row), out); break;
+    default: half_row_forces<kEnergy>(r, i, TablePairs{row}, out); break;
+  }
 }
 
 // Requires an up-to-date neighbour list. On a team that may scatter (SerialTeam) the upper half of
 // each row is a half list and Newton's third law halves the pair work; otherwise each worker sums
 // its particle's whole row (no atomics) and every pair is counted twice.
 template <class Team>
-TLSX_HD ForceResult compute_forces(const Team& team, const PairTable& table, const ReplicaView& r) {
+TLSX_HD ForceResult compute_forces(const Team& team, const PairTable& table, const ReplicaView& r,
+                                   ForceTerms terms = ForceTerms::energy_and_virial) {
   const int n = r.n;
   const NeighborListView& nl = r.nbr;
   double* fx = r.force;
   double* fy = r.force + n;
   double* fz = r.force + 2 * n;
+  const bool energy = terms == ForceTerms::energy_and_virial;
+  ForceResult out;
+  if (!energy) out.energy = out.virial = nan("");
   if constexpr (Team::scatter_safe) {
     team.for_each(3 * n, [&](int k) { r.force[k] = 0.0; });
-    ForceResult out;
-    team.for_each(n, [&](int i) {
-      const SmoothedLJPair* row = &table.pair[r.species[i] * kMaxSpecies];
-      switch (table.n_species) {
-        case 1: half_row_forces(r, i, RegisterPairs<1>(row), out); break;
-        case 2: half_row_forces(r, i, RegisterPairs<2>(row), out); break;
-        case 3: half_row_forces(r, i, RegisterPairs<3>(row), out); break;
-        case 4: half_row_forces(r, i, RegisterPairs<4>(row), out); break;
-        default: half_row_forces(r, i, TablePairs{row}, out); break;
-      }
-    });
+    if (energy) {
+      team.for_each(n, [&](int i) { half_row_forces_of<true>(table, r, i, out); });
+    } else {
+      team.for_each(n, [&](int i) { half_row_forces_of<false>(table, r, i, out); });
+    }
     return out;
   } else {
-    const Pair2 ew = team.sum2(n, [&](int i) {
+    // Whole rows: the energy and virial come with the forces at little cost; only their
+    // reduction across the team is skipped.
+    auto row_forces = [&](int i) {
       const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
       const int si = r.species[i];
       double fxi = 0.0, fyi = 0.0, fzi = 0.0;
@@ -162,7 +188,12 @@ TLSX_HD ForceResult compute_forces(const Team& team, const PairTable& table, con
       fy[i] = fyi;
       fz[i] = fzi;
       return acc;
-    });
+    };
+    if (!energy) {
+      team.for_each(n, [&](int i) { row_forces(i); });
+      return out;
+    }
+    const Pair2 ew = team.sum2(n, row_forces);
     return {0.5 * ew.a, 0.5 * ew.b};
   }
 }

@@ -11,7 +11,8 @@
 //     - leaves forces, state.potential_energy, kinetic_energy, virial of the final positions;
 //     - on a neighbour-list overflow sets state.status = 1 and returns at once with positions and
 //       counters consistent, so the host can grow the capacity and call again: the trajectory is
-//       the same as if no overflow had happened.
+//       the same as if no overflow had happened (state.potential_energy and virial are then NaN
+//       until that call).
 //   Random numbers: RngStream{params.seed, state.glass, purpose} with counters state.step and
 //   state.swap_sweeps only, so the trajectory is independent of batch, threads and backend.
 // Implemented in md_integrator.hpp (MD) and swap_mc.hpp (swaps).

@@ -16,7 +16,11 @@
 //     at entry continues bitwise as if it had never stopped;
 //   - a neighbour-list overflow can only occur at the rebuild after the drift; the step's starting
 //     x and v are kept in replica.scratch (and the chain in registers), restored on overflow, and
-//     md_run returns at the boundary before the failed step with state.status = 1.
+//     md_run returns at the boundary before the failed step with state.status = 1;
+//   - the potential energy and virial are evaluated only with the forces of the last step of a call
+//     (and at entry), as nothing reads them in between (forces.hpp: ForceTerms); the forces are
+//     bitwise the same either way. A state returned with status 1 carries NaN for both: the host
+//     calls again, and that call evaluates them.
 // Every worker keeps a private copy of the replica's scalar state (counters, chain, statistics),
 // updated redundantly from team reductions, and publishes it to `state` in team.single on return.
 #include <cstdint>
@@ -64,15 +68,23 @@ TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView&
     team.sync();
     team.single([&] { state = s; });
   };
+  auto publish_overflow = [&] {
+    s.status = 1;
+    f.energy = f.virial = nan("");
+    publish();
+  };
+  // Without swap moves the species stay fixed, and the neighbour list can hold each pair only
+  // within its own cutoff (neighbor_list.hpp: ListCutoffs); swaps need the largest cutoff for all.
+  const bool swaps = params.swap_every > 0 && params.swap_attempts > 0;
+  const PairTable* const own_cutoffs = swaps ? nullptr : &table;
 
   team.sync();  // every worker has read `state` before anything is written
   team.single([&] { r.nbr.status[0] = 0; });
-  build_neighbor_list(team, r);
+  build_neighbor_list(team, r, own_cutoffs);
   team.sync();
   kinetic = kinetic_energy(team, r, params.mass);
   if (r.nbr.status[0] != 0) {
-    s.status = 1;
-    publish();
+    publish_overflow();
     return;
   }
   f = compute_forces(team, table, r);
@@ -97,7 +109,7 @@ TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView&
       r.pos[k] += dt * v;
     });
     team.sync();
-    update_neighbor_list(team, r);
+    update_neighbor_list(team, r, own_cutoffs);
     if (r.nbr.status[0] != 0) {
       team.for_each(n3, [&](int k) {
         r.pos[k] = saved_pos[k];
@@ -107,11 +119,12 @@ TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView&
         s.nhc_position[k] = chain_x[k];
         s.nhc_velocity[k] = chain_v[k];
       }
-      s.status = 1;
-      publish();
+      publish_overflow();
       return;
     }
-    f = compute_forces(team, table, r);
+    // Only the state published at the end needs the potential energy and the virial.
+    const bool last_step = s.step + 1 == target_step;
+    f = compute_forces(team, table, r, last_step ? ForceTerms::energy_and_virial : ForceTerms::forces_only);
     team.sync();
     team.for_each(n3, [&](int k) { r.vel[k] += half_kick * r.force[k]; });
     team.sync();
@@ -129,14 +142,14 @@ TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView&
     s.kinetic_sum += kinetic;
     s.kinetic_samples += 1;
 
-    if (params.swap_every > 0 && params.swap_attempts > 0 && s.step % static_cast<std::uint64_t>(params.swap_every) == 0) {
+    if (swaps && s.step % static_cast<std::uint64_t>(params.swap_every) == 0) {
       const SwapCounts c = swap_sweep(team, table, r, params, s.glass, s.swap_sweeps);
       s.swap_sweeps += 1;
       s.swap_attempted += c.attempted;
       s.swap_accepted += c.accepted;
       if (c.accepted > 0) {  // new species, new forces
         team.sync();
-        f = compute_forces(team, table, r);
+        f = compute_forces(team, table, r, last_step ? ForceTerms::energy_and_virial : ForceTerms::forces_only);
         team.sync();
       }
     }

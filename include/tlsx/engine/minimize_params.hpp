@@ -10,14 +10,21 @@ struct MinimizeParams {
   MinimizeAlgorithm algorithm = MinimizeAlgorithm::fire;
   double force_tolerance = 1e-10;  // converged when the largest force component is below this
   int max_iterations = 200000;
-  // FIRE 2.0 (Guenole et al., Comput. Mater. Sci. 175, 109584 (2020)), reduced units, unit mass.
-  // The paper's (and LAMMPS's) defaults are N_delay = 20, f_inc = 1.1, f_dec = 0.5, alpha_start =
-  // 0.25, f_alpha = 0.99, dt_max = 10 dt_MD, dt_min = 0.02 dt_MD; dt_start and dt_max are tuned for
-  // KA2 (docs/engine-minimize.md).
-  double fire_dt_start = 0.005;
-  double fire_dt_max = 0.05;
-  double fire_dt_min = 1e-4;
-  int fire_n_delay = 20;
+  // FIRE 2.0 (Guenole et al., Comput. Mater. Sci. 175, 109584 (2020), Table 1 and Algorithm 2;
+  // the same values as LAMMPS's min_style fire defaults), reduced units, unit mass. The paper
+  // gives the time steps in units of the MD time step: dt_start = dt_MD, dt_max = 10 dt_MD,
+  // dt_min = 0.02 dt_MD, with dt_MD = 0.0025 here (the KA2 time step of the LAMMPS comparison,
+  // bench/lammps_compare.sh; not tlsx md's default 0.005). dt_max matters most: the largest
+  // vibration frequency of a KA2 inherent structure is omega_max = 46.8 (N = 1200, from the
+  // T = 0.4 state of bench/lammps_compare.sh; power iteration on the Hessian), and FIRE's
+  // velocity mixing makes the stiff modes unstable well below the bare semi-implicit-Euler limit
+  // 2/omega_max = 0.043. Measured from that state to max|F| < 1e-10: dt_max = 0.015 .. 0.0275
+  // take 1700-1770 force evaluations, 0.03 takes 9700-13500, 0.035 7700 and 0.05 (10 x tlsx
+  // md's dt, the earlier default) 7830; without mixing (alpha_start = 0) 0.04 still takes 1900.
+  double fire_dt_start = 0.0025;
+  double fire_dt_max = 0.025;
+  double fire_dt_min = 5e-5;
+  int fire_n_delay = 20;           // N_delay: downhill steps before dt may grow (also the initial delay)
   double fire_f_inc = 1.1;
   double fire_f_dec = 0.5;
   double fire_alpha_start = 0.25;

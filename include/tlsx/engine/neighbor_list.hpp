@@ -1,12 +1,40 @@
 #pragma once
 // Verlet neighbour list with a skin (Team-templated, shared by both backends).
 // Rebuilt when any particle has moved more than skin/2 since the last build, which guarantees that
-// no pair inside the interaction cutoff is missing. The list uses the largest pair cutoff for every
-// pair so that swap Monte Carlo (which changes pair types) never needs a rebuild.
+// no pair inside the interaction cutoff is missing. By default the list uses the largest pair
+// cutoff for every pair (nl.cutoff = max_cutoff + skin), so that swap Monte Carlo (which changes
+// pair types) never needs a rebuild. When the species stay fixed until the next build (MD without
+// swaps), the caller may pass the pair table: each pair is then listed only within its own cutoff
+// plus the skin. For KA2 that drops about a fifth of the entries (the A-A pairs, 44% of all, have
+// the largest cutoff), all of them beyond their pair's cutoff, so the forces (sums of exact zeros
+// for such entries, in row order) are bitwise the same.
+#include <cmath>
+
 #include "tlsx/core/hd.hpp"
 #include "tlsx/engine/replica.hpp"
+#include "tlsx/model/model.hpp"
 
 namespace tlsx {
+
+// Squared list cutoff of particle i's pairs by the neighbour's species.
+struct ListCutoffs {
+  double cut2[kMaxSpecies];
+  double largest2;  // nl.cutoff^2, at least every cut2
+  bool uniform;     // every cut2 is largest2
+
+  // own_cutoffs == nullptr: nl.cutoff for every pair; otherwise min(rc_ab + skin, nl.cutoff).
+  TLSX_HD ListCutoffs(const NeighborListView& nl, const PairTable* own_cutoffs, int species_of_i)
+      : largest2(nl.cutoff * nl.cutoff), uniform(own_cutoffs == nullptr) {
+    for (int b = 0; b < kMaxSpecies; ++b) {
+      double c = nl.cutoff;
+      if (own_cutoffs != nullptr && b < own_cutoffs->n_species) {
+        const double own = sqrt((*own_cutoffs)(species_of_i, b).rc2) + nl.skin;
+        c = own < c ? own : c;
+      }
+      cut2[b] = c * c;
+    }
+  }
+};
 
 struct CellGrid {
   int dim[3];
@@ -27,21 +55,21 @@ TLSX_HD inline CellGrid cell_grid_for(const Box& box, double cutoff, int capacit
   return g;
 }
 
-// Appends to row i, from entry `offset + found` on, every j in [begin, end) within the list cutoff, in
-// ascending order, counting them in `found` (entries past the row's capacity are counted, not
-// written). On the host the distances of a block of candidates are computed first (a loop the
-// compiler vectorises), then the block's neighbours are appended without branches.
-TLSX_HD inline void append_neighbors_in_range(const ReplicaView& r, int i, int begin, int end, int offset,
-                                              int& found) {
+// Appends to row i, from entry `offset + found` on, every j in [begin, end) within the list cutoff of
+// the pair, in ascending order, counting them in `found` (entries past the row's capacity are counted,
+// not written). On the host the distances of a block of candidates are computed first (a loop the
+// compiler vectorises), then the candidates within the largest cutoff are gathered without branches,
+// and with per-pair cutoffs those few (about a tenth) are filtered by their own cutoff.
+TLSX_HD inline void append_neighbors_in_range(const ReplicaView& r, const ListCutoffs& cut, int i, int begin,
+                                              int end, int offset, int& found) {
   const NeighborListView& nl = r.nbr;
-  const double rc2 = nl.cutoff * nl.cutoff;
   const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
 #ifdef __CUDA_ARCH__
   constexpr int kBlock = 1;
 #else
   constexpr int kBlock = 64;
 #endif
-  double r2[kBlock];
+  double r2[kBlock], hit_r2[kBlock];
   int hit[kBlock];
   for (int j0 = begin; j0 < end; j0 += kBlock) {
     const int m = end - j0 < kBlock ? end - j0 : kBlock;
@@ -54,7 +82,16 @@ TLSX_HD inline void append_neighbors_in_range(const ReplicaView& r, int i, int b
     int h = 0;
     for (int b = 0; b < m; ++b) {
       hit[h] = j0 + b;
-      h += r2[b] < rc2 ? 1 : 0;
+      hit_r2[h] = r2[b];
+      h += r2[b] < cut.largest2 ? 1 : 0;
+    }
+    if (!cut.uniform) {
+      int kept = 0;
+      for (int q = 0; q < h; ++q) {
+        hit[kept] = hit[q];
+        kept += hit_r2[q] < cut.cut2[r.species[hit[q]]] ? 1 : 0;
+      }
+      h = kept;
     }
     for (int b = 0; b < h; ++b, ++found)
       if (offset + found < nl.capacity) nl.index[i * nl.stride_row + (offset + found) * nl.stride_col] = hit[b];
@@ -66,13 +103,13 @@ TLSX_HD inline void append_neighbors_in_range(const ReplicaView& r, int i, int b
 // of the per-row scan. Visiting i in ascending order fills every row's lower part in ascending order,
 // and a pair's distance is bitwise the same from either end (minimum_image(-d) = -minimum_image(d)),
 // so the rows are exactly those of the per-row scan. Overflowing rows are flagged as there.
-TLSX_HD inline void build_all_pairs_by_halves(const ReplicaView& r) {
+TLSX_HD inline void build_all_pairs_by_halves(const ReplicaView& r, const PairTable* own_cutoffs) {
   const NeighborListView& nl = r.nbr;
   const int n = r.n;
   auto slot = [&](int i, int k) -> int& { return nl.index[i * nl.stride_row + k * nl.stride_col]; };
   for (int i = 0; i < n; ++i) {
     int upper = 0;
-    append_neighbors_in_range(r, i, i + 1, n, 0, upper);
+    append_neighbors_in_range(r, ListCutoffs(nl, own_cutoffs, r.species[i]), i, i + 1, n, 0, upper);
     nl.count_upper[i] = upper;
     nl.count[i] = upper;  // the lower part is counted in below
   }
@@ -93,11 +130,11 @@ TLSX_HD inline void build_all_pairs_by_halves(const ReplicaView& r) {
   }
 }
 
+// own_cutoffs: see the top of this file (nullptr: the largest cutoff for every pair).
 template <class Team>
-TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
+TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r, const PairTable* own_cutoffs = nullptr) {
   const NeighborListView& nl = r.nbr;
   const int n = r.n;
-  const double rc2 = nl.cutoff * nl.cutoff;
   const CellGrid grid = cell_grid_for(r.box, nl.cutoff, nl.n_cells_capacity);
   const bool use_cells = grid.total() > 0;
 
@@ -111,7 +148,7 @@ TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
 
   if constexpr (Team::scatter_safe) {
     if (!use_cells) {
-      build_all_pairs_by_halves(r);
+      build_all_pairs_by_halves(r, own_cutoffs);
       team.single([&] { nl.status[1] += 1; });
       return;
     }
@@ -139,6 +176,7 @@ TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
 
   team.for_each(n, [&](int i) {
     const double xi = r.x(i, 0), yi = r.x(i, 1), zi = r.x(i, 2);
+    const ListCutoffs cut(nl, own_cutoffs, r.species[i]);
     int upper = 0, lower = 0;
     auto slot = [&](int k) -> int& { return nl.index[i * nl.stride_row + k * nl.stride_col]; };
     if (use_cells) {
@@ -149,7 +187,7 @@ TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
         const double dx = r.box.minimum_image(xi - r.x(j, 0), 0);
         const double dy = r.box.minimum_image(yi - r.x(j, 1), 1);
         const double dz = r.box.minimum_image(zi - r.x(j, 2), 2);
-        if (dx * dx + dy * dy + dz * dz < rc2) {
+        if (dx * dx + dy * dy + dz * dz < cut.cut2[r.species[j]]) {
           if (upper + lower < nl.capacity) {
             if (j > i) slot(upper) = j; else slot(nl.capacity - 1 - lower) = j;
           }
@@ -185,8 +223,8 @@ TLSX_HD void build_neighbor_list(const Team& team, const ReplicaView& r) {
       }
     } else {
       // All pairs in index order: j > i, then j < i, each part ascending as above.
-      append_neighbors_in_range(r, i, i + 1, n, 0, upper);
-      append_neighbors_in_range(r, i, 0, i, upper, lower);
+      append_neighbors_in_range(r, cut, i, i + 1, n, 0, upper);
+      append_neighbors_in_range(r, cut, i, 0, i, upper, lower);
     }
     if (upper + lower > nl.capacity) {
       // The caller sees the flag, grows the capacity and rebuilds; the row is left empty.
@@ -215,11 +253,11 @@ TLSX_HD double max_displacement2(const Team& team, const ReplicaView& r) {
 
 // Rebuilds when a particle moved more than skin/2. Returns true when it rebuilt.
 template <class Team>
-TLSX_HD bool update_neighbor_list(const Team& team, const ReplicaView& r) {
+TLSX_HD bool update_neighbor_list(const Team& team, const ReplicaView& r, const PairTable* own_cutoffs = nullptr) {
   const double half = 0.5 * r.nbr.skin;
   if (max_displacement2(team, r) <= half * half) return false;
   team.sync();
-  build_neighbor_list(team, r);
+  build_neighbor_list(team, r, own_cutoffs);
   team.sync();
   return true;
 }

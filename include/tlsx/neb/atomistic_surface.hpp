@@ -20,6 +20,7 @@ class AtomisticSurface final : public PathSurface {
 
   int particles() const override { return static_cast<int>(species_.size()); }
   int spatial_dimension() const override { return 3; }
+  bool translation_invariant() const override { return true; }  // periodic box, pair potential
   void evaluate(const double* x, int count, double* energy, double* force) override;
   void displacement(const double* a, const double* b, double* out) const override;
   // Backend::minimize on a one-replica batch with `minimize_params` (its force tolerance replaced

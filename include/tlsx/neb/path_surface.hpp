@@ -47,7 +47,13 @@ class PathSurface {
   // minimiser instead.
   virtual RelaxOutcome minimize(std::vector<double>& x, double force_tolerance);
 
-  // Largest distance any particle moved between a and b (minimum image).
+  // True when the energy does not change under a rigid translation of all particles (a periodic
+  // many-particle system): two minima that differ by a translation are then the same minimum.
+  virtual bool translation_invariant() const { return false; }
+
+  // Largest distance any particle moved between a and b (minimum image), after removing the mean
+  // displacement on a translation-invariant surface (so that a rigidly shifted copy of a minimum
+  // is recognised as that minimum).
   double max_particle_displacement(const double* a, const double* b) const;
   // Energy of one configuration (one evaluate() call).
   double energy(const double* x);

@@ -16,6 +16,7 @@
 // is refused with a message naming both hashes.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace tlsx {
@@ -23,6 +24,7 @@ namespace tlsx {
 namespace h5 {
 class File;
 }
+class Progress;
 
 // 64-bit FNV-1a of a byte string (configuration texts, input fingerprints).
 std::uint64_t fnv1a64(const void* data, std::size_t bytes, std::uint64_t h = 14695981039346656037ull);
@@ -70,5 +72,37 @@ void write_checkpoint_header(h5::File& f, const std::string& kind, std::uint64_t
 // differs from `config_hash`.
 void check_checkpoint_header(const h5::File& f, const std::string& path, const std::string& kind,
                              std::uint64_t config_hash);
+
+// How a checkpointed stage (prepare, explore, neb) runs: where and how often it checkpoints and
+// when it stops early.
+struct StageRunControl {
+  std::string checkpoint_path;     // "" : no checkpoints
+  double checkpoint_every = 600;   // seconds; <= 0: only on signals and at stops
+  double max_hours = 0;            // <= 0: no limit
+  std::int64_t stop_after = 0;     // > 0: stop (with a checkpoint) after this many steps of this call
+  bool progress = true;
+  std::function<void()> on_step;   // called after every step (tests, monitoring)
+};
+
+struct StageRunResult {
+  bool complete = false;           // all the stage's work done
+  std::string stop_reason;         // why it stopped early ("SIGTERM", "--stop-after 3")
+  std::int64_t checkpoints_written = 0;
+};
+
+// A stage as the run loop sees it: a sequence of steps (a chunk, a cycle, a candidate pair), each
+// of which ends at a boundary where the state can be checkpointed.
+struct StageSteps {
+  std::function<bool()> finished;
+  std::function<void()> step;
+  std::function<void(const std::string& path)> save_checkpoint;
+  std::function<void(Progress&)> report;  // updates the progress line after a step
+};
+
+// Runs steps until the stage is finished or a stop is requested (SIGTERM/SIGINT, --max-hours,
+// stop_after); writes checkpoints as CheckpointClock directs and at a stop. On completion the
+// progress line is finished; at a stop it is only ended (a final line would report the whole run
+// as done), and the caller says where it stopped.
+StageRunResult run_checkpointed(const StageSteps& stage, Progress& progress, const StageRunControl& control);
 
 }  // namespace tlsx

@@ -12,7 +12,6 @@
 // makes a call that starts at a step boundary continue bitwise). So a checkpoint at a cycle boundary
 // and a resume reproduce the uninterrupted run exactly.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +19,7 @@
 #include "tlsx/engine/md_params.hpp"
 #include "tlsx/engine/minimize_params.hpp"
 #include "tlsx/engine/replica_batch.hpp"
+#include "tlsx/pipeline/checkpoint.hpp"
 #include "tlsx/pipeline/glass_set.hpp"
 #include "tlsx/pipeline/is_registry.hpp"
 #include "tlsx/pipeline/library.hpp"
@@ -99,23 +99,9 @@ class Exploration {
 // (ids, positions, velocities, species, model).
 std::uint64_t explore_config_hash(const ExploreOptions& o, const GlassSet& glasses);
 
-struct ExploreRunControl {
-  std::string checkpoint_path;     // "" : no checkpoints
-  double checkpoint_every = 600;   // seconds; <= 0: only on signals and at stops
-  double max_hours = 0;            // <= 0: no limit
-  std::int64_t stop_after = 0;     // > 0: stop (with a checkpoint) after this many cycles of this call
-  bool progress = true;
-  std::function<void(const Exploration&)> on_cycle;  // called after every cycle (tests, monitoring)
-};
-
-struct ExploreRunResult {
-  bool complete = false;           // all n_cg quenches done
-  std::string stop_reason;         // why it stopped early
-  std::int64_t checkpoints_written = 0;
-};
-
-// Runs cycles until the exploration is finished or a stop is requested (signals, --max-hours,
-// stop_after); writes checkpoints as CheckpointClock directs and at a stop. Progress on stderr.
-ExploreRunResult run_exploration(Exploration& e, Backend& backend, const ExploreRunControl& control);
+// Runs cycles (the steps of run_checkpointed, checkpoint.hpp: stop_after counts quenches) until the
+// exploration is finished or a stop is requested; checkpoints as CheckpointClock directs and at a
+// stop. Progress on stderr.
+StageRunResult run_exploration(Exploration& e, Backend& backend, const StageRunControl& control);
 
 }  // namespace tlsx

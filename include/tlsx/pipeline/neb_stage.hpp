@@ -13,12 +13,12 @@
 // it (which decide whether an elementary pair is already known, and the ids of new minima). So a
 // checkpoint between two items and a resume reproduce the uninterrupted library exactly.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "tlsx/backend/backend.hpp"
 #include "tlsx/neb/connect.hpp"
+#include "tlsx/pipeline/checkpoint.hpp"
 #include "tlsx/pipeline/library.hpp"
 
 namespace tlsx {
@@ -93,22 +93,9 @@ class NebStage {
 
 std::uint64_t neb_config_hash(const NebStageOptions& o, const Library& explored);
 
-struct NebRunControl {
-  std::string checkpoint_path;     // "" : no checkpoints
-  double checkpoint_every = 600;   // seconds; <= 0: only on signals and at stops
-  double max_hours = 0;            // <= 0: no limit
-  std::int64_t stop_after = 0;     // > 0: stop (with a checkpoint) after this many items in this call
-  bool progress = true;
-};
-
-struct NebRunResult {
-  bool complete = false;
-  std::string stop_reason;
-  std::int64_t checkpoints_written = 0;
-};
-
-// Runs items until done or a stop is requested (signals, --max-hours, stop_after), with checkpoints
-// as CheckpointClock directs and at a stop. Progress (rate, ETA) on stderr.
-NebRunResult run_neb_stage(NebStage& stage, Backend& backend, const NebRunControl& control);
+// Runs items (the steps of run_checkpointed, checkpoint.hpp: stop_after counts candidate pairs)
+// until done or a stop is requested, with checkpoints as CheckpointClock directs and at a stop.
+// Progress (rate, ETA) on stderr.
+StageRunResult run_neb_stage(NebStage& stage, Backend& backend, const StageRunControl& control);
 
 }  // namespace tlsx

@@ -13,13 +13,13 @@
 // a checkpoint at a chunk boundary, holding that state and the time series sampled so far, and a
 // resume reproduce the uninterrupted run exactly.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "tlsx/backend/backend.hpp"
 #include "tlsx/engine/md_params.hpp"
 #include "tlsx/engine/replica_batch.hpp"
+#include "tlsx/pipeline/checkpoint.hpp"
 #include "tlsx/pipeline/glass_set.hpp"
 
 namespace tlsx {
@@ -118,25 +118,10 @@ class Preparation {
   std::vector<std::vector<double>> series_energy_, series_temperature_, series_fs_;
 };
 
-struct PrepareRunControl {
-  std::string checkpoint_path;     // "" : no checkpoints
-  double checkpoint_every = 600;   // seconds; <= 0: only on signals and at stops
-  double max_hours = 0;            // <= 0: no limit
-  std::int64_t stop_after = 0;     // > 0: stop (with a checkpoint) after this many chunks of this call
-  bool progress = true;
-  std::function<void(const Preparation&)> on_chunk;  // called after every chunk (tests, monitoring)
-};
-
-struct PrepareRunResult {
-  bool complete = false;           // all steps done
-  std::string stop_reason;         // why it stopped early
-  std::int64_t checkpoints_written = 0;
-};
-
-// Runs chunks until the preparation is finished or a stop is requested (SIGTERM/SIGINT, --max-hours,
-// stop_after); writes checkpoints as CheckpointClock directs (checkpoint.hpp) and at a stop.
-// Progress with ETA on stderr.
-PrepareRunResult run_preparation(Preparation& p, Backend& backend, const PrepareRunControl& control);
+// Runs chunks (the steps of run_checkpointed, checkpoint.hpp: stop_after counts chunks) until the
+// preparation is finished or a stop is requested; checkpoints as CheckpointClock directs and at a
+// stop. Progress with ETA on stderr.
+StageRunResult run_preparation(Preparation& p, Backend& backend, const StageRunControl& control);
 
 // The whole protocol in one call, without checkpoints; progress on stderr.
 GlassSet prepare_glasses(const PrepareOptions& o, const Model& model, Backend& backend);

@@ -15,8 +15,12 @@ std::string version_string() {
 
 }  // namespace tlsx::cli
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdio>
+
+#include "tlsx/core/error.hpp"
 
 namespace tlsx::cli {
 
@@ -49,6 +53,64 @@ Configuration load_configuration(const std::string& path, const Model& model) {
 void print_json(const std::string& json) {
   std::fprintf(stdout, "%s\n", json.c_str());
   std::fflush(stdout);
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+void add_backend_options(CLI::App* sub, std::string& backend, int& threads) {
+  sub->add_option("--backend", backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  sub->add_option("--threads", threads, "CPU threads (default: all)")->check(CLI::NonNegativeNumber);
+}
+
+StageRunControl CheckpointCli::control() const {
+  StageRunControl control;
+  control.checkpoint_path = path;
+  control.checkpoint_every = every;
+  control.max_hours = max_hours;
+  control.stop_after = stop_after;
+  return control;
+}
+
+void add_checkpoint_options(CLI::App* sub, CheckpointCli& c, const std::string& steps) {
+  sub->add_option("--checkpoint", c.path, "Checkpoint file (default: OUTPUT.ckpt)");
+  sub->add_option("--checkpoint-every", c.every, "Seconds between checkpoints (0: only at stops and SIGUSR1)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--max-hours", c.max_hours, "Stop cleanly with a checkpoint after this wall time")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--stop-after", c.stop_after, "Stop cleanly with a checkpoint after this many " + steps + " in this call")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_flag("--resume", c.resume, "Continue from the checkpoint");
+  sub->add_flag("--keep-checkpoint", c.keep, "Keep the checkpoint after the output is written");
+}
+
+void check_resume(CheckpointCli& c, const std::string& stage, const std::string& output) {
+  if (c.path.empty()) c.path = output + ".ckpt";
+  if (c.resume && !file_exists(c.path))
+    throw Error(stage + ": --resume: no checkpoint " + c.path + " (name it with --checkpoint)");
+  if (!c.resume && file_exists(c.path))
+    throw Error(stage + ": checkpoint " + c.path + " exists: continue it with --resume, or remove it to start afresh");
+}
+
+void finish_checkpoint(const CheckpointCli& c) {
+  if (!c.keep && file_exists(c.path)) std::remove(c.path.c_str());
+}
+
+void report_stop(const std::string& stage, const StageRunResult& r, long long done, long long total,
+                 const std::string& unit, const CheckpointCli& c) {
+  std::fprintf(stderr, "%s: stopped (%s) after %lld of %lld %s; checkpoint %s; continue with the same options and --resume\n",
+               stage.c_str(), r.stop_reason.c_str(), done, total, unit.c_str(), c.path.c_str());
+}
+
+JsonObject stage_run_json(const StageRunResult& r, const std::string& output, const CheckpointCli& c) {
+  JsonObject j;
+  j.add("output", r.complete ? output : std::string())
+      .add("complete", r.complete)
+      .add("stop_reason", r.stop_reason)
+      .add("checkpoint", c.path);
+  return j;
 }
 
 }  // namespace tlsx::cli

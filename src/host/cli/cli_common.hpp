@@ -22,8 +22,10 @@ std::string version_string();
 
 }  // namespace tlsx::cli
 
+#include "tlsx/core/json.hpp"
 #include "tlsx/engine/replica_batch.hpp"
 #include "tlsx/io/configuration.hpp"
+#include "tlsx/pipeline/checkpoint.hpp"
 
 namespace tlsx::cli {
 
@@ -40,5 +42,35 @@ Configuration load_configuration(const std::string& path, const Model& model);
 
 // Prints one JSON object on stdout (the --json contract).
 void print_json(const std::string& json);
+
+bool file_exists(const std::string& path);
+
+// --backend auto|cpu|cuda and --threads (CPU threads; 0: all).
+void add_backend_options(CLI::App* sub, std::string& backend, int& threads);
+
+// The checkpoint options of the long stages (prepare, explore, neb; checkpoint.hpp).
+struct CheckpointCli {
+  std::string path;  // --checkpoint; "" : OUTPUT.ckpt
+  double every = 600, max_hours = 0;
+  std::int64_t stop_after = 0;
+  bool resume = false, keep = false;
+
+  // The run loop's settings (run_checkpointed).
+  StageRunControl control() const;
+};
+
+// Adds --checkpoint, --checkpoint-every, --max-hours, --stop-after, --resume and --keep-checkpoint.
+// `steps` names what --stop-after counts ("quenches").
+void add_checkpoint_options(CLI::App* sub, CheckpointCli& c, const std::string& steps);
+// Names the checkpoint OUTPUT.ckpt unless --checkpoint did, and checks it against --resume: with
+// --resume it must exist, without it must not (a tlsx::Error prefixed by the stage's name).
+void check_resume(CheckpointCli& c, const std::string& stage, const std::string& output);
+// After the output is written: removes the checkpoint unless --keep-checkpoint.
+void finish_checkpoint(const CheckpointCli& c);
+// After a stop: "explore: stopped (SIGTERM) after 3 of 10 quenches; checkpoint ...; continue ..." on stderr.
+void report_stop(const std::string& stage, const StageRunResult& r, long long done, long long total,
+                 const std::string& unit, const CheckpointCli& c);
+// The first keys of a stage's --json object: output ("" when stopped), complete, stop_reason, checkpoint.
+JsonObject stage_run_json(const StageRunResult& r, const std::string& output, const CheckpointCli& c);
 
 }  // namespace tlsx::cli

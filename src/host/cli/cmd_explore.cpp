@@ -2,8 +2,6 @@
 //              [--backend auto|cpu|cuda] [--seed S] [--store-is candidates|all] [--resume] ... [--json]
 // Landscape exploration of every glass (paper Sec. II D); writes the first tables of the
 // double-well library (docs/pipeline.md, docs/library-schema.md).
-#include <sys/stat.h>
-
 #include <chrono>
 #include <cstdio>
 
@@ -16,39 +14,25 @@ namespace {
 
 struct ExploreCli {
   tlsx::ExploreOptions o;
-  std::string input, output, backend = "auto", store_is = "candidates", minimizer = "cg", checkpoint;
+  std::string input, output, backend = "auto", store_is = "candidates", minimizer = "cg";
   int threads = 0;
-  double checkpoint_every = 600, max_hours = 0;
-  std::int64_t stop_after = 0;
-  bool resume = false, keep_checkpoint = false, json = false;
+  tlsx::cli::CheckpointCli checkpoint;
+  bool json = false;
 };
-
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
 
 void run_explore(ExploreCli c) {
   c.o.store_all_is = c.store_is == "all";
   c.o.minimize.algorithm = c.minimizer == "fire" ? tlsx::MinimizeAlgorithm::fire : tlsx::MinimizeAlgorithm::cg;
-  if (c.checkpoint.empty()) c.checkpoint = c.output + ".ckpt";
   const tlsx::GlassSet glasses = tlsx::read_glass_set(c.input);
   auto backend = tlsx::make_backend(c.backend, c.threads);
 
   const auto t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<tlsx::Exploration> e;
-  if (c.resume) {
-    if (!file_exists(c.checkpoint))
-      throw tlsx::Error("explore: --resume: no checkpoint " + c.checkpoint + " (name it with --checkpoint)");
-    e = std::make_unique<tlsx::Exploration>(tlsx::Exploration::resume(c.checkpoint, glasses, c.o));
-    std::fprintf(stderr, "explore: resuming %s at quench %lld of %lld\n", c.checkpoint.c_str(),
-                 static_cast<long long>(e->quenches_done()), static_cast<long long>(c.o.n_cg));
-  } else {
-    if (file_exists(c.checkpoint))
-      throw tlsx::Error("explore: checkpoint " + c.checkpoint +
-                        " exists: continue it with --resume, or remove it to start afresh");
-    e = std::make_unique<tlsx::Exploration>(glasses, c.o);
-  }
+  tlsx::cli::check_resume(c.checkpoint, "explore", c.output);
+  tlsx::Exploration e =
+      c.checkpoint.resume ? tlsx::Exploration::resume(c.checkpoint.path, glasses, c.o) : tlsx::Exploration(glasses, c.o);
+  if (c.checkpoint.resume)
+    std::fprintf(stderr, "explore: resuming %s at quench %lld of %lld\n", c.checkpoint.path.c_str(),
+                 static_cast<long long>(e.quenches_done()), static_cast<long long>(c.o.n_cg));
   std::fprintf(stderr,
                "explore: %d glasses of %d particles (T_f = %g) at T_exp = %g, dt = %g, a quench every %lld steps "
                "(%g tau), %lld quenches, on %s (%s)\n",
@@ -56,44 +40,31 @@ void run_explore(ExploreCli c) {
                static_cast<long long>(c.o.tau_cg), c.o.tau_cg * c.o.dt, static_cast<long long>(c.o.n_cg),
                backend->name().c_str(), backend->device().c_str());
 
-  tlsx::ExploreRunControl control;
-  control.checkpoint_path = c.checkpoint;
-  control.checkpoint_every = c.checkpoint_every;
-  control.max_hours = c.max_hours;
-  control.stop_after = c.stop_after;
-  const tlsx::ExploreRunResult r = tlsx::run_exploration(*e, *backend, control);
+  const tlsx::StageRunResult r = tlsx::run_exploration(e, *backend, c.checkpoint.control());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::int64_t n_is = 0, candidates = 0, failed = 0;
-  for (const tlsx::GlassExploration& g : e->glasses()) {
+  for (const tlsx::GlassExploration& g : e.glasses()) {
     n_is += g.registry.size();
     candidates += g.log.candidate_count();
     failed += g.log.failed_quenches();
   }
   if (r.complete) {
-    tlsx::write_library(c.output, e->library(glasses));
-    if (!c.keep_checkpoint && file_exists(c.checkpoint)) std::remove(c.checkpoint.c_str());
+    tlsx::write_library(c.output, e.library(glasses));
+    tlsx::cli::finish_checkpoint(c.checkpoint);
     std::fprintf(stderr, "explore: wrote %s: %lld IS (%.1f per glass), %lld candidate pairs, %lld failed quenches\n",
                  c.output.c_str(), static_cast<long long>(n_is), static_cast<double>(n_is) / glasses.size(),
                  static_cast<long long>(candidates), static_cast<long long>(failed));
   } else {
-    std::fprintf(stderr,
-                 "explore: stopped (%s) after %lld of %lld quenches; checkpoint %s; continue with the same options "
-                 "and --resume\n",
-                 r.stop_reason.c_str(), static_cast<long long>(e->quenches_done()), static_cast<long long>(c.o.n_cg),
-                 c.checkpoint.c_str());
+    tlsx::cli::report_stop("explore", r, e.quenches_done(), c.o.n_cg, "quenches", c.checkpoint);
   }
   if (failed > 0)
     std::fprintf(stderr, "explore: warning: %lld quenches did not converge within %d iterations (recorded as -1)\n",
                  static_cast<long long>(failed), c.o.minimize.max_iterations);
   if (c.json) {
-    tlsx::JsonObject j;
-    j.add("output", r.complete ? c.output : std::string())
-        .add("complete", r.complete)
-        .add("stop_reason", r.stop_reason)
-        .add("checkpoint", c.checkpoint)
-        .add("glasses", glasses.size())
-        .add("quenches_per_glass", static_cast<long long>(e->quenches_done()))
+    tlsx::JsonObject j = tlsx::cli::stage_run_json(r, c.output, c.checkpoint);
+    j.add("glasses", glasses.size())
+        .add("quenches_per_glass", static_cast<long long>(e.quenches_done()))
         .add("n_is", static_cast<long long>(n_is))
         .add("candidate_pairs", static_cast<long long>(candidates))
         .add("failed_quenches", static_cast<long long>(failed))
@@ -128,17 +99,8 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--store-is", c->store_is, "IS coordinates to store: those of candidate pairs, or all")
       ->check(CLI::IsMember({"candidates", "all"}))->capture_default_str();
-  sub->add_option("--backend", c->backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
-  sub->add_option("--threads", c->threads, "CPU threads (default: all)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--checkpoint", c->checkpoint, "Checkpoint file (default: OUTPUT.ckpt)");
-  sub->add_option("--checkpoint-every", c->checkpoint_every, "Seconds between checkpoints (0: only at stops and SIGUSR1)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  sub->add_option("--max-hours", c->max_hours, "Stop cleanly with a checkpoint after this wall time")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--stop-after", c->stop_after, "Stop cleanly with a checkpoint after this many quenches in this call")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_flag("--resume", c->resume, "Continue from the checkpoint");
-  sub->add_flag("--keep-checkpoint", c->keep_checkpoint, "Keep the checkpoint after the output is written");
+  tlsx::cli::add_backend_options(sub, c->backend, c->threads);
+  tlsx::cli::add_checkpoint_options(sub, c->checkpoint, "quenches");
   sub->add_flag("--json", c->json, "Print one JSON object on stdout");
   sub->callback([c] { run_explore(*c); });
 }};

@@ -2,8 +2,6 @@
 // tlsx neb --pair A.data B.data [--images 64] [--model M] [--json]
 // Minimum energy paths between the candidate pairs of an explored library (paper Sec. II D), or
 // between two minima given as configuration files (docs/neb.md).
-#include <sys/stat.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -23,18 +21,12 @@ const std::vector<double> kDefaultMasses = {5250.0, 1200.0};
 
 struct NebCli {
   tlsx::NebStageOptions o;
-  std::string input, output, method = "string", backend = "auto", checkpoint, model;
+  std::string input, output, method = "string", backend = "auto", model;
   std::vector<std::string> pair;
   int threads = 0;
-  double checkpoint_every = 600, max_hours = 0;
-  std::int64_t stop_after = 0;
-  bool no_climb = false, resume = false, keep_checkpoint = false, json = false;
+  tlsx::cli::CheckpointCli checkpoint;
+  bool no_climb = false, json = false;
 };
-
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
 
 tlsx::JsonObject double_well_json(const tlsx::DoubleWell& dw, int first, int second) {
   tlsx::JsonObject j;
@@ -138,57 +130,41 @@ void run_pair(const NebCli& c) {
 void run_library(NebCli c) {
   if (c.input.empty()) throw tlsx::Error("neb: give an explored library (EXPLORE.h5 -o DW.h5) or --pair A B");
   if (c.output.empty()) throw tlsx::Error("neb: -o/--output is required with a library");
-  if (c.checkpoint.empty()) c.checkpoint = c.output + ".ckpt";
   const tlsx::Library lib = tlsx::read_library(c.input);
   auto backend = tlsx::make_backend(c.backend, c.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<tlsx::NebStage> stage;
-  if (c.resume) {
-    if (!file_exists(c.checkpoint))
-      throw tlsx::Error("neb: --resume: no checkpoint " + c.checkpoint + " (name it with --checkpoint)");
-    stage = std::make_unique<tlsx::NebStage>(tlsx::NebStage::resume(c.checkpoint, lib, c.o));
-    std::fprintf(stderr, "neb: resuming %s at pair %zu of %zu\n", c.checkpoint.c_str(), stage->items_done(),
-                 stage->items_total());
-  } else {
-    if (file_exists(c.checkpoint))
-      throw tlsx::Error("neb: checkpoint " + c.checkpoint + " exists: continue it with --resume, or remove it to start afresh");
-    stage = std::make_unique<tlsx::NebStage>(lib, c.o);
-  }
+  tlsx::cli::check_resume(c.checkpoint, "neb", c.output);
+  tlsx::NebStage stage =
+      c.checkpoint.resume ? tlsx::NebStage::resume(c.checkpoint.path, lib, c.o) : tlsx::NebStage(lib, c.o);
+  if (c.checkpoint.resume)
+    std::fprintf(stderr, "neb: resuming %s at pair %zu of %zu\n", c.checkpoint.path.c_str(), stage.items_done(),
+                 stage.items_total());
   std::fprintf(stderr, "neb: %zu candidate pairs in %zu glasses of %d particles, %s with %d images, on %s (%s)\n",
-               stage->items_total(), lib.glasses.size(), lib.n, c.method.c_str(), c.o.images, backend->name().c_str(),
+               stage.items_total(), lib.glasses.size(), lib.n, c.method.c_str(), c.o.images, backend->name().c_str(),
                backend->device().c_str());
-  tlsx::NebRunControl control;
-  control.checkpoint_path = c.checkpoint;
-  control.checkpoint_every = c.checkpoint_every;
-  control.max_hours = c.max_hours;
-  control.stop_after = c.stop_after;
-  const tlsx::NebRunResult r = tlsx::run_neb_stage(*stage, *backend, control);
+  const tlsx::StageRunResult r = tlsx::run_neb_stage(stage, *backend, c.checkpoint.control());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   long long counts[4] = {0, 0, 0, 0};
-  for (const std::int32_t s : stage->double_wells().status)
+  for (const std::int32_t s : stage.double_wells().status)
     if (s >= 0 && s < 4) ++counts[s];
   if (r.complete) {
-    tlsx::write_library(c.output, stage->library());
-    if (!c.keep_checkpoint && file_exists(c.checkpoint)) std::remove(c.checkpoint.c_str());
+    tlsx::write_library(c.output, stage.library());
+    tlsx::cli::finish_checkpoint(c.checkpoint);
     std::fprintf(stderr, "neb: wrote %s: %lld good, %lld split, %lld not converged, %lld failed\n", c.output.c_str(),
                  counts[0], counts[1], counts[2], counts[3]);
   } else {
-    std::fprintf(stderr, "neb: stopped (%s) after %zu of %zu pairs; checkpoint %s; continue with the same options and --resume\n",
-                 r.stop_reason.c_str(), stage->items_done(), stage->items_total(), c.checkpoint.c_str());
+    tlsx::cli::report_stop("neb", r, static_cast<long long>(stage.items_done()), static_cast<long long>(stage.items_total()),
+                           "pairs", c.checkpoint);
   }
   if (c.json) {
-    tlsx::JsonObject j;
-    j.add("output", r.complete ? c.output : std::string())
-        .add("complete", r.complete)
-        .add("stop_reason", r.stop_reason)
-        .add("checkpoint", c.checkpoint)
-        .add("pairs", static_cast<long long>(stage->items_total()))
-        .add("pairs_done", static_cast<long long>(stage->items_done()))
+    tlsx::JsonObject j = tlsx::cli::stage_run_json(r, c.output, c.checkpoint);
+    j.add("pairs", static_cast<long long>(stage.items_total()))
+        .add("pairs_done", static_cast<long long>(stage.items_done()))
         .add("good", counts[0])
         .add("split", counts[1])
         .add("not_converged", counts[2])
         .add("failed", counts[3])
-        .add("bands", stage->bands_run())
+        .add("bands", stage.bands_run())
         .add("seconds", seconds)
         .add("backend", backend->name());
     tlsx::cli::print_json(j.str());
@@ -226,16 +202,8 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--max-bands", o.max_bands, "Paths per candidate pair (splitting bound)")
       ->check(CLI::PositiveNumber)->capture_default_str();
-  sub->add_option("--backend", c->backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
-  sub->add_option("--threads", c->threads, "CPU threads (default: all)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--checkpoint", c->checkpoint, "Checkpoint file (default: OUTPUT.ckpt)");
-  sub->add_option("--checkpoint-every", c->checkpoint_every, "Seconds between checkpoints (0: only at stops and SIGUSR1)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  sub->add_option("--max-hours", c->max_hours, "Stop cleanly with a checkpoint after this wall time")->check(CLI::NonNegativeNumber);
-  sub->add_option("--stop-after", c->stop_after, "Stop cleanly with a checkpoint after this many pairs in this call")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_flag("--resume", c->resume, "Continue from the checkpoint");
-  sub->add_flag("--keep-checkpoint", c->keep_checkpoint, "Keep the checkpoint after the output is written");
+  tlsx::cli::add_backend_options(sub, c->backend, c->threads);
+  tlsx::cli::add_checkpoint_options(sub, c->checkpoint, "pairs");
   sub->add_flag("--json", c->json, "Print one JSON object on stdout");
   sub->callback([c] { run_neb(*c); });
 }};

@@ -1,8 +1,6 @@
 // tlsx prepare -o GLASSES.h5 --temperature T_f [--glasses G] [--n N] [--steps S] ... [--config FILE]
 //              [--checkpoint FILE] [--checkpoint-every SEC] [--max-hours H] [--stop-after K] [--resume]
 // Equilibrated glasses by hybrid swap Monte Carlo / MD (docs/cli-prepare.md).
-#include <sys/stat.h>
-
 #include <chrono>
 #include <cstdio>
 
@@ -15,17 +13,11 @@ namespace {
 
 struct PrepareCli {
   tlsx::PrepareOptions o;
-  std::string output, model, backend = "auto", checkpoint;
+  std::string output, model, backend = "auto";
   int threads = 0;
-  double checkpoint_every = 600, max_hours = 0;
-  std::int64_t stop_after = 0;
-  bool resume = false, keep_checkpoint = false, json = false;
+  tlsx::cli::CheckpointCli checkpoint;
+  bool json = false;
 };
-
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
 
 // The equilibration evidence of a finished run, on stderr.
 void report_equilibration(const tlsx::GlassSet& g, const tlsx::EquilibrationSummary& s, const std::string& output) {
@@ -42,47 +34,30 @@ void report_equilibration(const tlsx::GlassSet& g, const tlsx::EquilibrationSumm
 }
 
 void run_prepare(PrepareCli c) {
-  if (c.checkpoint.empty()) c.checkpoint = c.output + ".ckpt";
   const tlsx::Model model = tlsx::resolve_model(c.model);
   auto backend = tlsx::make_backend(c.backend, c.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<tlsx::Preparation> p;
-  if (c.resume) {
-    if (!file_exists(c.checkpoint))
-      throw tlsx::Error("prepare: --resume: no checkpoint " + c.checkpoint + " (name it with --checkpoint)");
-    p = std::make_unique<tlsx::Preparation>(tlsx::Preparation::resume(c.checkpoint, c.o, model));
-    std::fprintf(stderr, "prepare: resuming %s at step %lld of %lld\n", c.checkpoint.c_str(),
-                 static_cast<long long>(p->steps_done()), static_cast<long long>(p->total_steps()));
-  } else {
-    if (file_exists(c.checkpoint))
-      throw tlsx::Error("prepare: checkpoint " + c.checkpoint +
-                        " exists: continue it with --resume, or remove it to start afresh");
-    p = std::make_unique<tlsx::Preparation>(c.o, model);
-  }
+  tlsx::cli::check_resume(c.checkpoint, "prepare", c.output);
+  tlsx::Preparation p =
+      c.checkpoint.resume ? tlsx::Preparation::resume(c.checkpoint.path, c.o, model) : tlsx::Preparation(c.o, model);
+  if (c.checkpoint.resume)
+    std::fprintf(stderr, "prepare: resuming %s at step %lld of %lld\n", c.checkpoint.path.c_str(),
+                 static_cast<long long>(p.steps_done()), static_cast<long long>(p.total_steps()));
   std::fprintf(stderr, "prepare: %d glasses of %d particles (%s) at T_f = %g on %s (%s)\n", c.o.glasses, c.o.n,
                model.name.c_str(), c.o.fictive_temperature, backend->name().c_str(), backend->device().c_str());
 
-  tlsx::PrepareRunControl control;
-  control.checkpoint_path = c.checkpoint;
-  control.checkpoint_every = c.checkpoint_every;
-  control.max_hours = c.max_hours;
-  control.stop_after = c.stop_after;
-  const tlsx::PrepareRunResult r = tlsx::run_preparation(*p, *backend, control);
+  const tlsx::StageRunResult r = tlsx::run_preparation(p, *backend, c.checkpoint.control());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  tlsx::JsonObject j;
-  j.add("output", r.complete ? c.output : std::string())
-      .add("complete", r.complete)
-      .add("stop_reason", r.stop_reason)
-      .add("checkpoint", c.checkpoint)
-      .add("steps_done", static_cast<long long>(p->steps_done()))
-      .add("total_steps", static_cast<long long>(p->total_steps()))
+  tlsx::JsonObject j = tlsx::cli::stage_run_json(r, c.output, c.checkpoint);
+  j.add("steps_done", static_cast<long long>(p.steps_done()))
+      .add("total_steps", static_cast<long long>(p.total_steps()))
       .add("seconds", seconds)
       .add("backend", backend->name());
   if (r.complete) {
-    const tlsx::GlassSet g = p->glass_set();
+    const tlsx::GlassSet g = p.glass_set();
     tlsx::write_glass_set(c.output, g);
-    if (!c.keep_checkpoint && file_exists(c.checkpoint)) std::remove(c.checkpoint.c_str());
+    tlsx::cli::finish_checkpoint(c.checkpoint);
     const tlsx::EquilibrationSummary s = tlsx::summarize_equilibration(g);
     report_equilibration(g, s, c.output);
     j.add("glasses", g.size())
@@ -96,11 +71,7 @@ void run_prepare(PrepareCli c) {
         .add("relaxations", s.relaxations)
         .add("swap_acceptance", s.swap_acceptance);
   } else {
-    std::fprintf(stderr,
-                 "prepare: stopped (%s) after %lld of %lld steps; checkpoint %s; continue with the same options "
-                 "and --resume\n",
-                 r.stop_reason.c_str(), static_cast<long long>(p->steps_done()),
-                 static_cast<long long>(p->total_steps()), c.checkpoint.c_str());
+    tlsx::cli::report_stop("prepare", r, p.steps_done(), p.total_steps(), "steps", c.checkpoint);
   }
   if (c.json) tlsx::cli::print_json(j.str());
 }
@@ -128,18 +99,8 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--seed", o.seed, "Random seed")->capture_default_str();
   sub->add_option("--model", c->model, "Model file (TOML); default: built-in KA2");
-  sub->add_option("--backend", c->backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
-  sub->add_option("--threads", c->threads, "CPU threads (default: all)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--checkpoint", c->checkpoint, "Checkpoint file (default: OUTPUT.ckpt)");
-  sub->add_option("--checkpoint-every", c->checkpoint_every, "Seconds between checkpoints (0: only at stops and SIGUSR1)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  sub->add_option("--max-hours", c->max_hours, "Stop cleanly with a checkpoint after this wall time")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--stop-after", c->stop_after,
-                  "Stop cleanly with a checkpoint after this many chunks (melt chunks, sample blocks) in this call")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_flag("--resume", c->resume, "Continue from the checkpoint");
-  sub->add_flag("--keep-checkpoint", c->keep_checkpoint, "Keep the checkpoint after the output is written");
+  tlsx::cli::add_backend_options(sub, c->backend, c->threads);
+  tlsx::cli::add_checkpoint_options(sub, c->checkpoint, "chunks (melt chunks, sample blocks)");
   sub->add_flag("--json", c->json, "Print one JSON object on stdout");
   sub->callback([c] { run_prepare(*c); });
 }};

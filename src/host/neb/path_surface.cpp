@@ -14,6 +14,14 @@ double PathSurface::max_particle_displacement(const double* a, const double* b) 
   const int n = particles(), dims = spatial_dimension();
   std::vector<double> d(dimension());
   displacement(a, b, d.data());
+  if (translation_invariant()) {
+    for (int c = 0; c < dims; ++c) {
+      double mean = 0.0;
+      for (int i = 0; i < n; ++i) mean += d[c * n + i];
+      mean /= n;
+      for (int i = 0; i < n; ++i) d[c * n + i] -= mean;
+    }
+  }
   double largest = 0.0;
   for (int i = 0; i < n; ++i) {
     double r2 = 0.0;

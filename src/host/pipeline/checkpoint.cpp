@@ -1,9 +1,12 @@
 #include "tlsx/pipeline/checkpoint.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 
 #include "tlsx/core/error.hpp"
+#include "tlsx/core/progress.hpp"
 #include "tlsx/io/hdf5_file.hpp"
 
 namespace tlsx {
@@ -122,6 +125,41 @@ void check_checkpoint_header(const h5::File& f, const std::string& path, const s
   const std::string version = f.attribute<std::string>("program_version");
   if (version != TLSX_VERSION)
     throw input_error(path, 0, "checkpoint was written by tlsx " + version + ", this is " + TLSX_VERSION);
+}
+
+StageRunResult run_checkpointed(const StageSteps& stage, Progress& progress, const StageRunControl& control) {
+  StageRunResult result;
+  StopSignals signals;
+  CheckpointClock clock(control.checkpoint_every, control.max_hours);
+  std::int64_t this_call = 0;
+  while (!stage.finished()) {
+    stage.step();
+    ++this_call;
+    if (control.on_step) control.on_step();
+    if (control.progress) stage.report(progress);
+    if (stage.finished()) break;
+    CheckpointClock::Action action = clock.poll();
+    std::string reason = clock.stop_reason();
+    if (control.stop_after > 0 && this_call >= control.stop_after) {
+      action = CheckpointClock::Action::checkpoint_and_stop;
+      reason = "--stop-after " + std::to_string(control.stop_after);
+    }
+    if (action == CheckpointClock::Action::none) continue;
+    if (!control.checkpoint_path.empty()) {
+      stage.save_checkpoint(control.checkpoint_path);
+      clock.written();
+      ++result.checkpoints_written;
+    }
+    if (action == CheckpointClock::Action::checkpoint_and_stop) {
+      result.stop_reason = reason;
+      // End a progress line redrawn in place on a terminal.
+      if (control.progress && !Progress::quiet && isatty(STDERR_FILENO)) std::fputc('\n', stderr);
+      return result;
+    }
+  }
+  if (control.progress) progress.finish();
+  result.complete = true;
+  return result;
 }
 
 }  // namespace tlsx

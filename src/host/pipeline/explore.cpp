@@ -319,54 +319,26 @@ Library Exploration::library(const GlassSet& g) const {
   return lib;
 }
 
-ExploreRunResult run_exploration(Exploration& e, Backend& backend, const ExploreRunControl& control) {
-  ExploreRunResult result;
-  StopSignals signals;
-  CheckpointClock clock(control.checkpoint_every, control.max_hours);
-  const std::int64_t total = e.options().n_cg;
-  Progress progress("explore", static_cast<double>(total), "quenches");
-  std::int64_t this_call = 0;
-  auto checkpoint = [&] {
-    if (control.checkpoint_path.empty()) return;
-    e.save_checkpoint(control.checkpoint_path);
-    clock.written();
-    ++result.checkpoints_written;
+StageRunResult run_exploration(Exploration& e, Backend& backend, const StageRunControl& control) {
+  Progress progress("explore", static_cast<double>(e.options().n_cg), "quenches");
+  StageSteps steps;
+  steps.finished = [&e] { return e.finished(); };
+  steps.step = [&e, &backend] { e.cycle(backend); };
+  steps.save_checkpoint = [&e](const std::string& path) { e.save_checkpoint(path); };
+  steps.report = [&e](Progress& line) {
+    double n_is = 0.0;
+    std::int64_t candidates = 0;
+    for (const GlassExploration& g : e.glasses()) {
+      n_is += g.registry.size();
+      candidates += g.log.candidate_count();
+    }
+    char extra[160];
+    std::snprintf(extra, sizeof extra, "T=%.3f e/N=%.4f n_IS/glass=%.1f candidates=%lld", e.mean_md_temperature(),
+                  e.mean_md_energy_per_particle(), n_is / static_cast<double>(e.glasses().size()),
+                  static_cast<long long>(candidates));
+    line.update(static_cast<double>(e.quenches_done()), extra);
   };
-  while (!e.finished()) {
-    e.cycle(backend);
-    ++this_call;
-    if (control.on_cycle) control.on_cycle(e);
-    if (control.progress) {
-      double n_is = 0.0;
-      std::int64_t candidates = 0;
-      for (const GlassExploration& g : e.glasses()) {
-        n_is += g.registry.size();
-        candidates += g.log.candidate_count();
-      }
-      char extra[160];
-      std::snprintf(extra, sizeof extra, "T=%.3f e/N=%.4f n_IS/glass=%.1f candidates=%lld", e.mean_md_temperature(),
-                    e.mean_md_energy_per_particle(), n_is / static_cast<double>(e.glasses().size()),
-                    static_cast<long long>(candidates));
-      progress.update(static_cast<double>(e.quenches_done()), extra);
-    }
-    if (e.finished()) break;
-    CheckpointClock::Action action = clock.poll();
-    std::string reason = clock.stop_reason();
-    if (control.stop_after > 0 && this_call >= control.stop_after) {
-      action = CheckpointClock::Action::checkpoint_and_stop;
-      reason = "--stop-after " + std::to_string(control.stop_after);
-    }
-    if (action == CheckpointClock::Action::none) continue;
-    checkpoint();
-    if (action == CheckpointClock::Action::checkpoint_and_stop) {
-      result.stop_reason = reason;
-      if (control.progress) progress.finish("stopped (" + reason + ")");
-      return result;
-    }
-  }
-  if (control.progress) progress.finish();
-  result.complete = true;
-  return result;
+  return run_checkpointed(steps, progress, control);
 }
 
 }  // namespace tlsx

@@ -356,46 +356,20 @@ NebStage NebStage::resume(const std::string& path, const Library& explored, cons
   return st;
 }
 
-NebRunResult run_neb_stage(NebStage& stage, Backend& backend, const NebRunControl& control) {
-  NebRunResult result;
-  StopSignals signals;
-  CheckpointClock clock(control.checkpoint_every, control.max_hours);
+StageRunResult run_neb_stage(NebStage& stage, Backend& backend, const StageRunControl& control) {
   Progress progress("neb", static_cast<double>(stage.items_total()), "pairs");
-  std::int64_t this_call = 0;
-  const auto checkpoint = [&] {
-    if (control.checkpoint_path.empty()) return;
-    stage.save_checkpoint(control.checkpoint_path);
-    clock.written();
-    ++result.checkpoints_written;
+  StageSteps steps;
+  steps.finished = [&stage] { return stage.finished(); };
+  steps.step = [&stage, &backend] { stage.step(backend); };
+  steps.save_checkpoint = [&stage](const std::string& path) { stage.save_checkpoint(path); };
+  steps.report = [&stage](Progress& line) {
+    std::int64_t good = 0;
+    for (const std::int32_t s : stage.double_wells().status) good += s == static_cast<int>(DoubleWellStatus::good);
+    char extra[96];
+    std::snprintf(extra, sizeof extra, "good DW=%lld bands=%ld", static_cast<long long>(good), stage.bands_run());
+    line.update(static_cast<double>(stage.items_done()), extra);
   };
-  while (!stage.finished()) {
-    stage.step(backend);
-    ++this_call;
-    if (control.progress) {
-      std::int64_t good = 0;
-      for (const std::int32_t s : stage.double_wells().status) good += s == static_cast<int>(DoubleWellStatus::good);
-      char extra[96];
-      std::snprintf(extra, sizeof extra, "good DW=%lld bands=%ld", static_cast<long long>(good), stage.bands_run());
-      progress.update(static_cast<double>(stage.items_done()), extra);
-    }
-    if (stage.finished()) break;
-    CheckpointClock::Action action = clock.poll();
-    std::string reason = clock.stop_reason();
-    if (control.stop_after > 0 && this_call >= control.stop_after) {
-      action = CheckpointClock::Action::checkpoint_and_stop;
-      reason = "--stop-after " + std::to_string(control.stop_after);
-    }
-    if (action == CheckpointClock::Action::none) continue;
-    checkpoint();
-    if (action == CheckpointClock::Action::checkpoint_and_stop) {
-      result.stop_reason = reason;
-      if (control.progress) progress.finish("stopped (" + reason + ")");
-      return result;
-    }
-  }
-  if (control.progress) progress.finish();
-  result.complete = true;
-  return result;
+  return run_checkpointed(steps, progress, control);
 }
 
 }  // namespace tlsx

@@ -1,7 +1,5 @@
 #include "tlsx/pipeline/prepare.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -338,55 +336,28 @@ Preparation Preparation::resume(const std::string& path, const PrepareOptions& o
   return p;
 }
 
-PrepareRunResult run_preparation(Preparation& p, Backend& backend, const PrepareRunControl& control) {
-  PrepareRunResult result;
-  StopSignals signals;
-  CheckpointClock clock(control.checkpoint_every, control.max_hours);
+StageRunResult run_preparation(Preparation& p, Backend& backend, const StageRunControl& control) {
   // The progress line (rate, ETA) counts the steps of this call, so a resumed run's ETA is right.
   const std::int64_t first = p.steps_done(), total = p.total_steps();
   Progress progress("prepare", static_cast<double>(std::max<std::int64_t>(total - first, 0)), "steps");
-  std::int64_t this_call = 0;
-  while (!p.finished()) {
-    p.advance(backend);
-    ++this_call;
-    if (control.on_chunk) control.on_chunk(p);
-    if (control.progress) {
-      char extra[128];
-      std::snprintf(extra, sizeof extra, "step %lld/%lld %s T=%.3f <e/N>=%.5f", static_cast<long long>(p.steps_done()),
-                    static_cast<long long>(total), p.melting() ? "melt" : "swap",
-                    p.melting() ? p.options().melt_temperature : p.options().fictive_temperature,
-                    p.mean_energy_per_particle());
-      progress.update(static_cast<double>(p.steps_done() - first), extra);
-    }
-    if (p.finished()) break;
-    CheckpointClock::Action action = clock.poll();
-    std::string reason = clock.stop_reason();
-    if (control.stop_after > 0 && this_call >= control.stop_after) {
-      action = CheckpointClock::Action::checkpoint_and_stop;
-      reason = "--stop-after " + std::to_string(control.stop_after);
-    }
-    if (action == CheckpointClock::Action::none) continue;
-    if (!control.checkpoint_path.empty()) {
-      p.save_checkpoint(control.checkpoint_path);
-      clock.written();
-      ++result.checkpoints_written;
-    }
-    if (action == CheckpointClock::Action::checkpoint_and_stop) {
-      result.stop_reason = reason;
-      // No final progress line (it would report the whole run as done): the caller says where it
-      // stopped. End a progress line redrawn in place on a terminal.
-      if (control.progress && !Progress::quiet && isatty(STDERR_FILENO)) std::fputc('\n', stderr);
-      return result;
-    }
-  }
-  if (control.progress) progress.finish();
-  result.complete = true;
-  return result;
+  StageSteps steps;
+  steps.finished = [&p] { return p.finished(); };
+  steps.step = [&p, &backend] { p.advance(backend); };
+  steps.save_checkpoint = [&p](const std::string& path) { p.save_checkpoint(path); };
+  steps.report = [&p, first, total](Progress& line) {
+    char extra[128];
+    std::snprintf(extra, sizeof extra, "step %lld/%lld %s T=%.3f <e/N>=%.5f", static_cast<long long>(p.steps_done()),
+                  static_cast<long long>(total), p.melting() ? "melt" : "swap",
+                  p.melting() ? p.options().melt_temperature : p.options().fictive_temperature,
+                  p.mean_energy_per_particle());
+    line.update(static_cast<double>(p.steps_done() - first), extra);
+  };
+  return run_checkpointed(steps, progress, control);
 }
 
 GlassSet prepare_glasses(const PrepareOptions& o, const Model& model, Backend& backend) {
   Preparation p(o, model);
-  PrepareRunControl control;
+  StageRunControl control;
   control.checkpoint_every = 0;
   run_preparation(p, backend, control);
   return p.glass_set();
