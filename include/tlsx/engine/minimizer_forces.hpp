@@ -19,11 +19,13 @@ template <class Team>
 TLSX_HD bool minimizer_forces(const Team& team, const PairTable& table, const ReplicaView& r, bool rebuild,
                               MinimizeResult& out) {
   team.sync();  // positions were written by other workers
+  // Species do not change during a minimisation, so each pair is listed only within its own cutoff
+  // plus the skin (pairs beyond it contribute exactly zero: the forces are bitwise the same).
   if (rebuild) {
-    build_neighbor_list(team, r);
+    build_neighbor_list(team, r, &table);
     team.sync();
   } else {
-    update_neighbor_list(team, r);
+    update_neighbor_list(team, r, &table);
   }
   if (r.nbr.status[0] != 0) {
     out.status = 1;
