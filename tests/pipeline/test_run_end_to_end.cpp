@@ -42,7 +42,7 @@ std::string read_text(const std::string& path) {
 void check_schema(const std::string& path) {
   const h5::File f = h5::File::open(path);
   for (const char* a : {"format", "stage", "program_version", "model", "units", "masses", "T_Q", "config_prepare",
-                        "config_explore", "config_neb", "config_splitting"})
+                        "config_explore", "config_neb", "config_splitting", "config_run"})
     EXPECT_TRUE(f.has_attribute(a)) << a;
   const h5::Group dw = f.open_group("double_wells");
   for (const char* c : {"glass", "is_a", "is_b", "energy_a", "energy_b", "V_a", "dV", "V_b", "distance",
@@ -98,6 +98,7 @@ TEST(RunEndToEnd, TinyPresetGivesACompleteLibraryAndReport) {
   EXPECT_NE(read_text(dir + "/report/report.json").find("\"notes\""), std::string::npos);
   EXPECT_NE(read_text(dir + ".json").find("\"complete\":true"), std::string::npos);
   EXPECT_EQ(read_text(dir + "/run.toml"), read_text(kPreset));
+  EXPECT_EQ(lib.config_run, read_text(kPreset));  // the whole run configuration travels with the library
 
   // A finished run resumed does nothing and succeeds; the same directory without --resume is refused.
   EXPECT_EQ(run("--output " + dir + " --resume > /dev/null 2>&1"), 0);

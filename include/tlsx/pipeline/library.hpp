@@ -123,6 +123,7 @@ struct Library {
   std::vector<double> masses;  // m~ per splitting column (empty before the splitting stage)
   std::vector<double> T_Q;     // 2 pi / m~ (paper Eq. 9 in reduced units)
   std::string config_prepare, config_explore, config_neb, config_splitting;  // each stage's options
+  std::string config_run;     // the whole `tlsx run` preset (TOML) when the library came from tlsx run
 
   LibraryGlasses glasses;
   LibraryInherentStructures inherent_structures;

@@ -2,9 +2,12 @@
 // Concatenates double-well libraries of the same model and stage (shards of glasses run as separate
 // jobs, or the T_f columns of Table I) into one library; see docs/pipeline.md.
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <memory>
 
 #include "cli_common.hpp"
+#include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
 #include "tlsx/pipeline/library_merge.hpp"
 
@@ -12,7 +15,7 @@ namespace {
 
 struct MergeCli {
   std::vector<std::string> inputs;
-  std::string output;
+  std::string output, run_config;
   bool json = false;
 };
 
@@ -21,6 +24,13 @@ void run_merge(const MergeCli& c) {
   parts.reserve(c.inputs.size());
   for (const std::string& path : c.inputs) parts.push_back(tlsx::read_library(path));
   tlsx::Library merged = tlsx::merge_libraries(parts, c.inputs);
+  if (!c.run_config.empty()) {
+    std::ifstream in(c.run_config);
+    if (!in) throw tlsx::input_error(c.run_config, 0, "cannot open file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    merged.config_run = text.str();
+  }
   const std::size_t glasses = merged.glasses.size(), is = merged.inherent_structures.size(),
                     dws = merged.double_wells.size();
   const std::string stage = merged.stage;
@@ -45,6 +55,7 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("inputs", c->inputs, "Libraries to merge (same model, particle number and stage)")
       ->required()->check(CLI::ExistingFile);
   sub->add_option("-o,--output", c->output, "Merged library (HDF5)")->required();
+  sub->add_option("--run-config", c->run_config, "Store this tlsx run preset (TOML) in the root attribute config_run");
   sub->add_flag("--json", c->json, "Print one JSON object on stdout");
   sub->callback([c] { run_merge(*c); });
 }};

@@ -94,6 +94,7 @@ void write_library(const std::string& path, Library lib) {
     f.set_attribute("config_explore", lib.config_explore);
     f.set_attribute("config_neb", lib.config_neb);
     f.set_attribute("config_splitting", lib.config_splitting);
+    f.set_attribute("config_run", lib.config_run);
 
     const LibraryGlasses& gl = lib.glasses;
     h5::Group g = f.create_group("glasses");
@@ -214,6 +215,7 @@ Library read_library(const std::string& path) {
   lib.config_explore = f.attribute<std::string>("config_explore");
   lib.config_neb = f.attribute<std::string>("config_neb");
   lib.config_splitting = f.attribute<std::string>("config_splitting");
+  if (f.has_attribute("config_run")) lib.config_run = f.attribute<std::string>("config_run");
   const std::size_t n = static_cast<std::size_t>(lib.n);
 
   const h5::Group g = f.open_group("glasses");

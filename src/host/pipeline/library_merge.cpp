@@ -151,6 +151,7 @@ Library merge_libraries(const std::vector<Library>& parts, const std::vector<std
   out.config_explore = merged_config(parts, &Library::config_explore);
   out.config_neb = merged_config(parts, &Library::config_neb);
   out.config_splitting = merged_config(parts, &Library::config_splitting);
+  out.config_run = merged_config(parts, &Library::config_run);
   return out;
 }
 

@@ -245,8 +245,10 @@ RunPlan make_run_plan_from_text(const std::string& text, const std::string& name
                            concat({"splitting", paths, "-o", library}, flags[3]), library, false});
     libraries.push_back(library);
   }
-  plan.stages.push_back({"merge", "merge", concat(concat({"merge"}, libraries), {"-o", plan.library}), plan.library,
-                         false});
+  plan.stages.push_back({"merge", "merge",
+                         concat(concat({"merge"}, libraries),
+                                {"-o", plan.library, "--run-config", join(output_dir, "run.toml")}),
+                         plan.library, false});
   plan.stages.push_back({"analyze", "analyze", concat({"analyze", plan.library, "--report", plan.report}, flags[4]),
                          join(plan.report, "report.json"), false});
   return plan;
