@@ -142,8 +142,9 @@ TEST(RunPlan, ShortestDecimalReadsBackExactly) {
 }
 
 TEST(RunPlan, ShippedPresetsParse) {
-  for (const char* name : {"smoke", "paper-dataset1", "paper-dataset2"}) {
-    const std::string path = std::string(TLSX_SOURCE_DIR) + "/configs/" + name + ".toml";
+  for (const char* name : {"configs/smoke", "configs/paper-dataset1", "configs/paper-dataset2",
+                           "bench/presets/n1200-short", "tests/data/tiny_run"}) {
+    const std::string path = std::string(TLSX_SOURCE_DIR) + "/" + name + ".toml";
     const RunPlan p = tlsx::make_run_plan(path, "out");
     EXPECT_FALSE(p.columns.empty()) << name;
   }

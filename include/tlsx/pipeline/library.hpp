@@ -97,6 +97,7 @@ struct LibraryDoubleWells {
   std::vector<std::string> reason;               // "" for good rows
   int images = 0;                                // MEP images per row
   std::vector<double> mep_s, mep_energy;         // rows x images: arc length and V - energy_a
+  std::vector<double> mep_slope;                 // rows x images: dV/ds = -F . tau (tangential force)
 
   // Filled by the splitting stage: rows x masses (m~ of the root attribute `masses`).
   std::vector<double> splitting, Delta, Delta0, Gamma;

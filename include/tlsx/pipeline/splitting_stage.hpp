@@ -42,7 +42,8 @@ struct SplittingStageSummary {
   double seconds = 0.0;
 };
 
-// The profile of double-well row `row`: mep_s and mep_energy (not-a-knot spline: no dV/ds stored).
+// The profile of double-well row `row`: mep_s, mep_energy and mep_slope (Hermite spline; not-a-knot
+// when the slopes are absent, as in libraries written before the mep_slope column).
 quantum::Profile library_profile(const LibraryDoubleWells& dw, std::size_t row);
 
 // Fills the splitting columns of `lib` (and masses, T_Q, stage "splitting", config_splitting).

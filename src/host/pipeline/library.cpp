@@ -171,6 +171,9 @@ void write_library(const std::string& path, Library lib) {
       column(d, "reason", dw.reason, "why a row is not good");
       column(d, "mep_s", dw.mep_s, "arc length of each image", {rows, images});
       column(d, "mep_energy", dw.mep_energy, "V(s) - energy_a at each image", {rows, images});
+      const std::vector<double> slopes =
+          dw.mep_slope.empty() ? std::vector<double>(rows * images, std::nan("")) : dw.mep_slope;
+      column(d, "mep_slope", slopes, "dV/ds at each image: minus the tangential force", {rows, images});
       if (lib.stage == "splitting") {
         column(d, "splitting", dw.splitting, "E = eps_2 - eps_1 per mass (attribute masses of /)", {rows, m});
         column(d, "Delta", dw.Delta, "diagonal splitting, paper Eq. 13", {rows, m});
@@ -308,6 +311,9 @@ Library read_library(const std::string& path) {
     const std::size_t images = static_cast<std::size_t>(dw.images);
     dw.mep_s = read_column<double>(d, "mep_s", m, images, path);
     dw.mep_energy = read_column<double>(d, "mep_energy", m, images, path);
+    // Files from before the slope column: unknown slopes.
+    dw.mep_slope = d.exists("mep_slope") ? read_column<double>(d, "mep_slope", m, images, path)
+                                         : std::vector<double>(m * images, std::nan(""));
     if (d.exists("splitting")) {
       const std::size_t masses = lib.masses.size();
       dw.splitting = read_column<double>(d, "splitting", m, masses, path);

@@ -138,6 +138,7 @@ Library merge_libraries(const std::vector<Library>& parts, const std::vector<std
     append(w.reason, q.reason);
     append(w.mep_s, q.mep_s);
     append(w.mep_energy, q.mep_energy);
+    append(w.mep_slope, q.mep_slope);
     append(w.splitting, q.splitting);
     append(w.Delta, q.Delta);
     append(w.Delta0, q.Delta0);

@@ -57,6 +57,7 @@ void for_each_column(LibraryDoubleWells& d, Visit&& visit) {
   visit("status", d.status);
   visit("mep_s", d.mep_s);
   visit("mep_energy", d.mep_energy);
+  visit("mep_slope", d.mep_slope);
 }
 
 }  // namespace
@@ -210,12 +211,14 @@ void NebStage::add_row(const NebWorkItem& item, int is_first, int is_second, dou
     dw_.omega_ts.push_back(dw->omega_ts);
     dw_.mep_s.insert(dw_.mep_s.end(), dw->s.begin(), dw->s.end());
     dw_.mep_energy.insert(dw_.mep_energy.end(), dw->v.begin(), dw->v.end());
+    dw_.mep_slope.insert(dw_.mep_slope.end(), dw->slope.begin(), dw->slope.end());
   } else {
     for (std::vector<double>* c : {&dw_.V_a, &dw_.dV, &dw_.V_b, &dw_.distance, &dw_.distance_per_particle,
                                    &dw_.arc_length, &dw_.participation_ratio, &dw_.omega_1, &dw_.omega_2, &dw_.omega_ts})
       c->push_back(kNaN);
     dw_.mep_s.insert(dw_.mep_s.end(), images, kNaN);
     dw_.mep_energy.insert(dw_.mep_energy.end(), images, kNaN);
+    dw_.mep_slope.insert(dw_.mep_slope.end(), images, kNaN);
   }
   dw_.status.push_back(static_cast<std::int32_t>(status));
   dw_.reason.push_back(reason);
@@ -333,10 +336,11 @@ NebStage NebStage::resume(const std::string& path, const Library& explored, cons
   });
   st.dw_.reason = d.read<std::string>("reason");
   const std::size_t rows = st.dw_.glass.size(), images = static_cast<std::size_t>(options.images);
-  bool ok = st.dw_.reason.size() == rows && st.dw_.mep_s.size() == rows * images && st.dw_.mep_energy.size() == rows * images;
+  bool ok = st.dw_.reason.size() == rows && st.dw_.mep_s.size() == rows * images && st.dw_.mep_energy.size() == rows * images &&
+            st.dw_.mep_slope.size() == rows * images;
   for_each_column(st.dw_, [&](const char* name, const auto& v) {
     const std::string c = name;
-    if (c != "mep_s" && c != "mep_energy" && v.size() != rows) ok = false;
+    if (c != "mep_s" && c != "mep_energy" && c != "mep_slope" && v.size() != rows) ok = false;
   });
   if (!ok) throw input_error(path, 0, "/double_wells columns disagree in length");
   const h5::Group s = f.open_group("new_inherent_structures");

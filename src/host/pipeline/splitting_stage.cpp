@@ -39,6 +39,17 @@ quantum::Profile library_profile(const LibraryDoubleWells& dw, std::size_t row) 
   quantum::Profile p;
   p.s.assign(dw.mep_s.begin() + row * images, dw.mep_s.begin() + (row + 1) * images);
   p.V.assign(dw.mep_energy.begin() + row * images, dw.mep_energy.begin() + (row + 1) * images);
+  // The tangential derivatives of the NEB stage make the profile a Hermite spline through energies
+  // and slopes (paper Sec. II D); they also pin the minima at the end images (slope ~ 0 there).
+  // Libraries without them (older files) fall back to the not-a-knot spline through the energies.
+  if (dw.mep_slope.size() == dw.mep_s.size()) {
+    p.dVds.assign(dw.mep_slope.begin() + row * images, dw.mep_slope.begin() + (row + 1) * images);
+    for (double v : p.dVds)
+      if (!std::isfinite(v)) {
+        p.dVds.clear();
+        break;
+      }
+  }
   p.name = "double well " + std::to_string(row);
   return p;
 }
@@ -48,7 +59,7 @@ std::string splitting_config_json(const SplittingStageOptions& options) {
   j.add("masses", options.masses);
   j.add("tol_E", options.tol);
   j.add("levels", static_cast<int>(kLibraryLevels));
-  j.add("spline", "not-a-knot");
+  j.add("spline", "Hermite through energies and tangential slopes (not-a-knot without slopes)");
   j.add("extension", "harmonic beyond both minima");
   j.add("method", "Numerov, Sturm bisection, grid halved until E changes by < tol_E");
   return j.str();
