@@ -125,8 +125,7 @@ bool device_splittings_available(std::string* why) {
 std::vector<std::vector<SplittingResult>> device_splittings(const std::vector<Profile>& profiles,
                                                             const std::vector<double>& masses,
                                                             const SplittingOptions& options) {
-  for (double m : masses)
-    if (!(m > 0.0)) throw Error("the mass m~ must be positive, got " + std::to_string(m));
+  check_masses(masses);
   std::string why;
   if (!device_splittings_available(&why)) throw Error("device splittings: no CUDA device (" + why + ")");
   check(cudaSetDevice(0), "selecting device 0 for the splittings");

@@ -46,6 +46,9 @@ class PreparedDoubleWell {
 // The double well of `profile`; throws tlsx::Error "NAME: <reason>" when it is not one.
 PreparedDoubleWell prepare_double_well(const Profile& profile);
 
+// Throws tlsx::Error unless every effective mass m~ is a positive number.
+void check_masses(const std::vector<double>& masses);
+
 // Splittings of one profile at each mass (same order). Throws tlsx::Error for a profile that is not a
 // double well; a result that is computed but not resolved to tol_E is returned with resolved = false.
 std::vector<SplittingResult> splittings(const Profile& profile, const std::vector<double>& masses,

@@ -53,10 +53,14 @@ PreparedDoubleWell prepare_double_well(const Profile& profile) {
   return p;
 }
 
-std::vector<SplittingResult> splittings(const Profile& profile, const std::vector<double>& masses,
-                                        const SplittingOptions& options) {
+void check_masses(const std::vector<double>& masses) {
   for (double m : masses)
     if (!(m > 0.0)) throw Error("the mass m~ must be positive, got " + std::to_string(m));
+}
+
+std::vector<SplittingResult> splittings(const Profile& profile, const std::vector<double>& masses,
+                                        const SplittingOptions& options) {
+  check_masses(masses);
   const PreparedDoubleWell p = prepare_double_well(profile);
   GridWorkspace work(options.grid.max_points);
   std::vector<SplittingResult> out;
@@ -67,8 +71,7 @@ std::vector<SplittingResult> splittings(const Profile& profile, const std::vecto
 std::vector<std::vector<SplittingResult>> splittings(const std::vector<Profile>& profiles,
                                                      const std::vector<double>& masses,
                                                      const SplittingOptions& options) {
-  for (double m : masses)
-    if (!(m > 0.0)) throw Error("the mass m~ must be positive, got " + std::to_string(m));
+  check_masses(masses);
   const long n = static_cast<long>(profiles.size());
   std::vector<std::vector<SplittingResult>> out(profiles.size());
 #pragma omp parallel
