@@ -71,48 +71,47 @@ __device__ inline const PairTable& shared_table(const BlockShared& sh) {
 }
 
 // Neighbour list and forces of every slot (Backend::forces). An overflowing replica gets no forces.
-__global__ void forces_kernel(SlotArrays a, PairTable table, bool stage, ForceResult* out) {
+// Steps 1-3 for this block's slot, then work(team, table, replica, slot) with the block team.
+template <class Work>
+__device__ void on_block_replica(const SlotArrays& a, const PairTable& table, bool stage, Work&& work) {
   __shared__ BlockShared sh;
   extern __shared__ double staged[];  // 3n doubles when stage is set
   const int slot = blockIdx.x;
   const ReplicaView r = open_replica(a, slot, table, sh, stage ? staged : nullptr);
-  const PairTable& t = shared_table(sh);
   const CudaBlockTeam team(sh.team_scratch);
-  build_neighbor_list(team, r);  // ends with a barrier (single)
-  if (r.nbr.status[0] == 0) {
-    const ForceResult fr = compute_forces(team, t, r);
-    if (team.leader()) out[slot] = fr;
-  }
-  // Positions are unchanged: no copy back.
+  work(team, shared_table(sh), r, slot);
+}
+
+__global__ void forces_kernel(SlotArrays a, PairTable table, bool stage, ForceResult* out) {
+  on_block_replica(a, table, stage, [&](const CudaBlockTeam& team, const PairTable& t, const ReplicaView& r, int slot) {
+    build_neighbor_list(team, r);  // ends with a barrier (single)
+    if (r.nbr.status[0] == 0) {
+      const ForceResult fr = compute_forces(team, t, r);
+      if (team.leader()) out[slot] = fr;
+    }
+    // Positions are unchanged: no copy back.
+  });
 }
 
 // MD (and swap Monte Carlo) of every slot until its state reaches targets[slot] (Backend::run_md).
 __global__ void md_kernel(SlotArrays a, PairTable table, bool stage, MdParams params, MdReplicaState* states,
                           const std::uint64_t* targets) {
-  __shared__ BlockShared sh;
-  extern __shared__ double staged[];  // 3n doubles when stage is set
-  const int slot = blockIdx.x;
-  const ReplicaView r = open_replica(a, slot, table, sh, stage ? staged : nullptr);
-  const PairTable& t = shared_table(sh);
-  const CudaBlockTeam team(sh.team_scratch);
-  // md_run reads `state` on every thread, works on private copies and publishes the result in
-  // team.single (md_integrator.hpp): the block shares the one record in global memory.
-  md_run(team, t, r, params, states[slot], targets[slot]);
-  close_replica(a, slot, r);
+  on_block_replica(a, table, stage, [&](const CudaBlockTeam& team, const PairTable& t, const ReplicaView& r, int slot) {
+    // md_run reads `state` on every thread, works on private copies and publishes the result in
+    // team.single (md_integrator.hpp): the block shares the one record in global memory.
+    md_run(team, t, r, params, states[slot], targets[slot]);
+    close_replica(a, slot, r);
+  });
 }
 
 // Minimisation of every slot to its inherent structure (Backend::minimize).
 __global__ void minimize_kernel(SlotArrays a, PairTable table, bool stage, MinimizeParams params,
                                 MinimizeResult* out) {
-  __shared__ BlockShared sh;
-  extern __shared__ double staged[];  // 3n doubles when stage is set
-  const int slot = blockIdx.x;
-  const ReplicaView r = open_replica(a, slot, table, sh, stage ? staged : nullptr);
-  const PairTable& t = shared_table(sh);
-  const CudaBlockTeam team(sh.team_scratch);
-  const MinimizeResult result = minimize_replica(team, t, r, params);
-  if (team.leader()) out[slot] = result;
-  close_replica(a, slot, r);
+  on_block_replica(a, table, stage, [&](const CudaBlockTeam& team, const PairTable& t, const ReplicaView& r, int slot) {
+    const MinimizeResult result = minimize_replica(team, t, r, params);
+    if (team.leader()) out[slot] = result;
+    close_replica(a, slot, r);
+  });
 }
 
 }  // namespace tlsx::cuda

@@ -33,6 +33,8 @@
 namespace {
 
 using tlsx::testing::lattice_batch;
+using tlsx::testing::max_abs_difference;
+using tlsx::testing::thermal_velocities;
 
 // A reusable barrier; a worker that waits a minute means another never arrived: the algorithm's
 // control flow differs between workers, which would hang a GPU block.
@@ -159,25 +161,6 @@ tlsx::ReplicaView gpu_layout(tlsx::ReplicaBatch& batch, int r) {
   v.nbr.stride_row = 1;
   v.nbr.stride_col = v.n;
   return v;
-}
-
-double max_abs_difference(const double* a, const double* b, std::size_t m) {
-  double s = 0.0;
-  for (std::size_t k = 0; k < m; ++k) s = std::max(s, std::fabs(a[k] - b[k]));
-  return s;
-}
-
-void thermal_velocities(tlsx::ReplicaBatch& batch, int r, double temperature, unsigned seed) {
-  const int n = batch.n();
-  std::mt19937_64 gen(seed);
-  std::normal_distribution<double> g(0.0, std::sqrt(temperature));
-  double* v = batch.vel(r);
-  for (int d = 0; d < 3; ++d) {
-    double mean = 0.0;
-    for (int i = 0; i < n; ++i) mean += (v[d * n + i] = g(gen));
-    mean /= n;
-    for (int i = 0; i < n; ++i) v[d * n + i] -= mean;
-  }
 }
 
 class BlockTeamEmulation : public ::testing::Test {

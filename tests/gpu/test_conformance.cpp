@@ -29,6 +29,8 @@
 namespace {
 
 using tlsx::testing::lattice_batch;
+using tlsx::testing::max_abs_difference;
+using tlsx::testing::thermal_velocities;
 
 // ---- backend selection (runs on every machine) ----
 
@@ -79,27 +81,6 @@ double max_abs(const double* a, std::size_t m) {
   double s = 0.0;
   for (std::size_t k = 0; k < m; ++k) s = std::max(s, std::fabs(a[k]));
   return s;
-}
-
-double max_abs_difference(const double* a, const double* b, std::size_t m) {
-  double s = 0.0;
-  for (std::size_t k = 0; k < m; ++k) s = std::max(s, std::fabs(a[k] - b[k]));
-  return s;
-}
-
-// Maxwell-Boltzmann velocities at temperature T with zero total momentum (unit masses), from the
-// test's own generator: the same numbers go to both backends.
-void thermal_velocities(tlsx::ReplicaBatch& batch, int r, double temperature, unsigned seed) {
-  const int n = batch.n();
-  std::mt19937_64 gen(seed);
-  std::normal_distribution<double> g(0.0, std::sqrt(temperature));
-  double* v = batch.vel(r);
-  for (int d = 0; d < 3; ++d) {
-    double mean = 0.0;
-    for (int i = 0; i < n; ++i) mean += (v[d * n + i] = g(gen));
-    mean /= n;
-    for (int i = 0; i < n; ++i) v[d * n + i] -= mean;
-  }
 }
 
 class CudaConformance : public ::testing::Test {
