@@ -113,6 +113,49 @@ struct LibraryDoubleWells {
   std::size_t size() const { return glass.size(); }
 };
 
+// The numeric columns of /double_wells that the NEB stage fills (everything but `reason` and the
+// splitting columns), as member pointers: visit(name, &LibraryDoubleWells::column) for each, `glass`
+// first. One list for every code that walks them (the NEB checkpoint, merging).
+template <class Visit>
+void for_each_neb_column(Visit&& visit) {
+  using D = LibraryDoubleWells;
+  visit("glass", &D::glass);
+  visit("is_a", &D::is_a);
+  visit("is_b", &D::is_b);
+  visit("source_a", &D::source_a);
+  visit("source_b", &D::source_b);
+  visit("first_candidate_time", &D::first_candidate_time);
+  visit("energy_a", &D::energy_a);
+  visit("energy_b", &D::energy_b);
+  visit("V_a", &D::V_a);
+  visit("dV", &D::dV);
+  visit("V_b", &D::V_b);
+  visit("distance", &D::distance);
+  visit("distance_per_particle", &D::distance_per_particle);
+  visit("arc_length", &D::arc_length);
+  visit("participation_ratio", &D::participation_ratio);
+  visit("omega_1", &D::omega_1);
+  visit("omega_2", &D::omega_2);
+  visit("omega_ts", &D::omega_ts);
+  visit("status", &D::status);
+  visit("mep_s", &D::mep_s);
+  visit("mep_energy", &D::mep_energy);
+  visit("mep_slope", &D::mep_slope);
+}
+
+// The columns of /double_wells that the splitting stage fills (rows x masses, levels x 5).
+template <class Visit>
+void for_each_splitting_column(Visit&& visit) {
+  using D = LibraryDoubleWells;
+  visit("splitting", &D::splitting);
+  visit("splitting_error", &D::splitting_error);
+  visit("levels", &D::levels);
+  visit("Delta", &D::Delta);
+  visit("Delta0", &D::Delta0);
+  visit("Gamma", &D::Gamma);
+  visit("is_tls", &D::is_tls);
+}
+
 struct Library {
   // Root attributes.
   std::string stage;          // "explore", "neb", "splitting"

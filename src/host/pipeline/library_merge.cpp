@@ -116,36 +116,14 @@ Library merge_libraries(const std::vector<Library>& parts, const std::vector<std
 
     LibraryDoubleWells& w = out.double_wells;
     const LibraryDoubleWells& q = p.double_wells;
-    append_shifted(w.glass, q.glass, glass_shift);
-    append(w.is_a, q.is_a);
-    append(w.is_b, q.is_b);
-    append(w.source_a, q.source_a);
-    append(w.source_b, q.source_b);
-    append(w.first_candidate_time, q.first_candidate_time);
-    append(w.energy_a, q.energy_a);
-    append(w.energy_b, q.energy_b);
-    append(w.V_a, q.V_a);
-    append(w.dV, q.dV);
-    append(w.V_b, q.V_b);
-    append(w.distance, q.distance);
-    append(w.distance_per_particle, q.distance_per_particle);
-    append(w.arc_length, q.arc_length);
-    append(w.participation_ratio, q.participation_ratio);
-    append(w.omega_1, q.omega_1);
-    append(w.omega_2, q.omega_2);
-    append(w.omega_ts, q.omega_ts);
-    append(w.status, q.status);
+    for_each_neb_column([&](const char* name, auto column) {
+      if (std::string(name) == "glass")
+        append_shifted(w.glass, q.glass, glass_shift);
+      else
+        append(w.*column, q.*column);
+    });
     append(w.reason, q.reason);
-    append(w.mep_s, q.mep_s);
-    append(w.mep_energy, q.mep_energy);
-    append(w.mep_slope, q.mep_slope);
-    append(w.splitting, q.splitting);
-    append(w.Delta, q.Delta);
-    append(w.Delta0, q.Delta0);
-    append(w.Gamma, q.Gamma);
-    append(w.is_tls, q.is_tls);
-    append(w.levels, q.levels);
-    append(w.splitting_error, q.splitting_error);
+    for_each_splitting_column([&](const char*, auto column) { append(w.*column, q.*column); });
   }
   if (out.exploration.sequence_offset.empty()) out.exploration.sequence_offset.push_back(0);
   out.config_prepare = merged_config(parts, &Library::config_prepare);

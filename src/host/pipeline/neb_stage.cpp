@@ -36,28 +36,7 @@ void validate(const NebStageOptions& o, const Library& lib) {
 // The columns of /double_wells that the stage fills, one visitor call per column (checkpoint I/O).
 template <class Visit>
 void for_each_column(LibraryDoubleWells& d, Visit&& visit) {
-  visit("glass", d.glass);
-  visit("is_a", d.is_a);
-  visit("is_b", d.is_b);
-  visit("source_a", d.source_a);
-  visit("source_b", d.source_b);
-  visit("first_candidate_time", d.first_candidate_time);
-  visit("energy_a", d.energy_a);
-  visit("energy_b", d.energy_b);
-  visit("V_a", d.V_a);
-  visit("dV", d.dV);
-  visit("V_b", d.V_b);
-  visit("distance", d.distance);
-  visit("distance_per_particle", d.distance_per_particle);
-  visit("arc_length", d.arc_length);
-  visit("participation_ratio", d.participation_ratio);
-  visit("omega_1", d.omega_1);
-  visit("omega_2", d.omega_2);
-  visit("omega_ts", d.omega_ts);
-  visit("status", d.status);
-  visit("mep_s", d.mep_s);
-  visit("mep_energy", d.mep_energy);
-  visit("mep_slope", d.mep_slope);
+  for_each_neb_column([&](const char* name, auto column) { visit(name, d.*column); });
 }
 
 }  // namespace
