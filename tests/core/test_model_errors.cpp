@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <unistd.h>
 
 #include "tlsx/core/error.hpp"
 #include "tlsx/model/model.hpp"
@@ -11,7 +12,9 @@ namespace {
 
 std::string write_temp(const std::string& text) {
   static int counter = 0;
-  const std::string path = ::testing::TempDir() + "model_" + std::to_string(counter++) + ".toml";
+  // ctest runs every test in its own process and in parallel: the pid keeps the files apart.
+  const std::string path = ::testing::TempDir() + "tlsx_model_" + std::to_string(::getpid()) + "_" +
+                           std::to_string(counter++) + ".toml";
   std::ofstream(path) << text;
   return path;
 }

@@ -1,6 +1,8 @@
 #pragma once
 // Small glass sets for the pipeline tests: jittered KA2 lattices (tests/common) relaxed to their
 // inherent structure, so that exploration MD starts from a mechanically sane configuration.
+#include <unistd.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -51,7 +53,7 @@ inline GlassSet single_glass(const GlassSet& g, int k) {
 }
 
 inline std::string temp_path(const std::string& name) {
-  return std::string(::testing::TempDir()) + "tlsx_pipeline_" + name;
+  return std::string(::testing::TempDir()) + "tlsx_pipeline_" + std::to_string(::getpid()) + "_" + name;
 }
 
 }  // namespace tlsx::testing

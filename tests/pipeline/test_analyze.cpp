@@ -2,6 +2,7 @@
 // glass bootstrap against the standard error of a mean, the SI conversion against the paper's
 // constants (Sec. IV B), the report files, the CLI and scripts/plot_report.py.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -26,7 +27,7 @@ constexpr int kN = 10;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string temp_dir(const std::string& name) {
-  const std::string d = std::string(::testing::TempDir()) + "tlsx_analyze_" + name;
+  const std::string d = std::string(::testing::TempDir()) + "tlsx_analyze_" + std::to_string(::getpid()) + "_" + name;
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
   return d;
