@@ -112,6 +112,7 @@ NebStageOptions small_options() {
   o.climb_start_tolerance = 1e-2;
   o.max_bands = 4;
   o.max_iterations = 6000;
+  o.pairs_in_flight = 1;  // one item per round: the checkpoint test stops between the two items
   return o;
 }
 
@@ -188,8 +189,9 @@ TEST(NebStage, EveryCandidatePairIsAccountedFor) {
     const auto s = static_cast<DoubleWellStatus>(dw.status[r]);
     EXPECT_EQ(dw.reason[r].empty(), s == DoubleWellStatus::good) << r << " " << dw.reason[r];
     EXPECT_LE(dw.energy_a[r], dw.energy_b[r]) << r;
-    if (s == DoubleWellStatus::good)  // an elementary pair is run once
+    if (s == DoubleWellStatus::good) {  // an elementary pair is run once
       EXPECT_TRUE(elementary.insert({dw.glass[r], {dw.is_a[r], dw.is_b[r]}}).second) << r;
+    }
   }
 }
 
@@ -254,6 +256,32 @@ TEST(NebStage, GoodRowsMatchDirectRecomputation) {
                  dw.is_a[r], dw.is_b[r], to_string(static_cast<DoubleWellStatus>(dw.status[r])), dw.reason[r].c_str());
 }
 
+// Two neb-stage libraries agree row for row, the floating-point columns bit for bit.
+void expect_same_library(const Library& got, const Library& want) {
+  const LibraryDoubleWells &a = got.double_wells, &b = want.double_wells;
+  EXPECT_EQ(a.glass, b.glass);
+  EXPECT_EQ(a.is_a, b.is_a);
+  EXPECT_EQ(a.is_b, b.is_b);
+  EXPECT_EQ(a.source_a, b.source_a);
+  EXPECT_EQ(a.source_b, b.source_b);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.reason, b.reason);
+  EXPECT_EQ(a.energy_a, b.energy_a);
+  EXPECT_EQ(a.energy_b, b.energy_b);
+  // NaN != NaN: compare the double columns bit for bit.
+  const auto same_bits = [](const std::vector<double>& x, const std::vector<double>& y) {
+    return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), [](double p, double q) {
+             return std::memcmp(&p, &q, sizeof p) == 0;
+           });
+  };
+  EXPECT_TRUE(same_bits(a.V_a, b.V_a));
+  EXPECT_TRUE(same_bits(a.omega_ts, b.omega_ts));
+  EXPECT_TRUE(same_bits(a.mep_s, b.mep_s));
+  EXPECT_TRUE(same_bits(a.mep_energy, b.mep_energy));
+  EXPECT_EQ(got.inherent_structures.id, want.inherent_structures.id);
+  EXPECT_EQ(got.inherent_structures.coordinates, want.inherent_structures.coordinates);
+}
+
 // Stop after one pair (checkpoint), resume in a fresh object and finish: the library must equal
 // the uninterrupted run bitwise.
 TEST(NebStage, StopAndResumeEqualsUninterruptedRun) {
@@ -279,31 +307,22 @@ TEST(NebStage, StopAndResumeEqualsUninterruptedRun) {
   StageRunControl control;
   const StageRunResult r = run_neb_stage(second, cpu, control);
   EXPECT_TRUE(r.complete);
-  const Library got = second.library();
-  const Library& want = reference_run();
-  const LibraryDoubleWells &a = got.double_wells, &b = want.double_wells;
-  EXPECT_EQ(a.glass, b.glass);
-  EXPECT_EQ(a.is_a, b.is_a);
-  EXPECT_EQ(a.is_b, b.is_b);
-  EXPECT_EQ(a.source_a, b.source_a);
-  EXPECT_EQ(a.source_b, b.source_b);
-  EXPECT_EQ(a.status, b.status);
-  EXPECT_EQ(a.reason, b.reason);
-  EXPECT_EQ(a.energy_a, b.energy_a);
-  EXPECT_EQ(a.energy_b, b.energy_b);
-  // NaN != NaN: compare the double columns bit for bit.
-  const auto same_bits = [](const std::vector<double>& x, const std::vector<double>& y) {
-    return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), [](double p, double q) {
-             return std::memcmp(&p, &q, sizeof p) == 0;
-           });
-  };
-  EXPECT_TRUE(same_bits(a.V_a, b.V_a));
-  EXPECT_TRUE(same_bits(a.omega_ts, b.omega_ts));
-  EXPECT_TRUE(same_bits(a.mep_s, b.mep_s));
-  EXPECT_TRUE(same_bits(a.mep_energy, b.mep_energy));
-  EXPECT_EQ(got.inherent_structures.id, want.inherent_structures.id);
-  EXPECT_EQ(got.inherent_structures.coordinates, want.inherent_structures.coordinates);
+  expect_same_library(second.library(), reference_run());
   std::remove(ckpt.c_str());
+}
+
+// Both items in one round: their bands run at once, their images sharing every Backend::forces
+// call, and the library is bit for bit the one-item-per-round library.
+TEST(NebStage, PairsInFlightShareBackendCallsAndGiveTheSameLibrary) {
+  Progress::quiet = true;
+  NebStageOptions o = small_options();
+  o.pairs_in_flight = 4;
+  CpuBackend cpu(2);
+  NebStage stage(input(), o);
+  ASSERT_GE(stage.items_total(), 2u);
+  stage.step(cpu);
+  EXPECT_TRUE(stage.finished()) << "one round takes up to pairs_in_flight items";
+  expect_same_library(stage.library(), reference_run());
 }
 
 TEST(NebStage, CheckpointFromOtherOptionsIsRefused) {
@@ -328,6 +347,9 @@ TEST(NebStage, RejectsALibraryThatIsNotExplored) {
   EXPECT_THROW(NebStage(lib, small_options()), Error);
   NebStageOptions bad = small_options();
   bad.images = 2;
+  EXPECT_THROW(NebStage(input(), bad), Error);
+  bad = small_options();
+  bad.pairs_in_flight = 0;
   EXPECT_THROW(NebStage(input(), bad), Error);
 }
 

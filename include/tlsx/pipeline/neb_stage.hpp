@@ -8,11 +8,14 @@
 // that are not inherent structures of the library yet become new /inherent_structures rows
 // (first_quench = -1, first_seen = NaN, coordinates stored).
 //
-// The work is a list of items, one per candidate pair, in the order of the transitions table. An
-// item depends only on the input library, the options and the rows produced by the items before
-// it (which decide whether an elementary pair is already known, and the ids of new minima). So a
-// checkpoint between two items and a resume reproduce the uninterrupted library exactly.
+// The work is a list of items, one per candidate pair, in the order of the transitions table, run
+// in rounds of NebStageOptions::pairs_in_flight items whose path searches run at once. An item
+// depends only on the input library, the options and the rows produced by the rounds before it
+// (which decide whether an elementary pair is already known; the ids of new minima are given in
+// item order). So a checkpoint between two rounds and a resume reproduce the uninterrupted library
+// exactly.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +37,11 @@ struct NebStageOptions {
   double minimize_tolerance = 1e-10; // intermediate minima are relaxed to this largest force component
   int max_bands = 32;                // paths per candidate pair (splitting recursion bound)
   double skin = 0.3;                 // neighbour-list skin
+  // Candidate pairs whose paths are searched at once (one round): their band images share the
+  // Backend's calls (neb/surface_batcher.hpp; with CUDA, 32 bands of 64 images = 2048 replicas
+  // per launch). A round's pairs see the rows of the earlier rounds only, so the value is part of
+  // the configuration: the same value gives the same library on every backend and thread count.
+  int pairs_in_flight = 32;
 };
 
 // The options as JSON (stored as the library's config_neb; its hash keys the checkpoint).
@@ -56,7 +64,7 @@ class NebStage {
   // tlsx::Error naming the file).
   static NebStage resume(const std::string& checkpoint, const Library& explored, const NebStageOptions& options);
 
-  // Runs the next work item.
+  // Runs the next round of work items (pairs_in_flight of them, or what is left).
   void step(Backend& backend);
   bool finished() const { return next_ >= items_.size(); }
   std::size_t items_done() const { return next_; }
@@ -76,6 +84,8 @@ class NebStage {
   int match_minimum(std::int64_t glass, const Minimum& m) const;    // IS id, or -1
   int add_minimum(std::int64_t glass, const Minimum& m);             // a new IS row; its id
   bool is_known_pair(std::int64_t glass, int a, int b) const;
+  // The rows of one item from its path search (none: its coordinates are not stored).
+  void record(const NebWorkItem& item, const std::optional<ConnectResult>& result);
   void add_row(const NebWorkItem& item, int is_first, int is_second, double e_first, double e_second,
                const DoubleWell* dw, DoubleWellStatus status, const std::string& reason);
 
@@ -93,7 +103,7 @@ class NebStage {
 
 std::uint64_t neb_config_hash(const NebStageOptions& o, const Library& explored);
 
-// Runs items (the steps of run_checkpointed, checkpoint.hpp: stop_after counts candidate pairs)
+// Runs rounds of items (the steps of run_checkpointed, checkpoint.hpp: stop_after counts rounds)
 // until done or a stop is requested, with checkpoints as CheckpointClock directs and at a stop.
 // Progress (rate, ETA) on stderr.
 StageRunResult run_neb_stage(NebStage& stage, Backend& backend, const StageRunControl& control);

@@ -202,8 +202,11 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--max-bands", o.max_bands, "Paths per candidate pair (splitting bound)")
       ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--pairs-in-flight", o.pairs_in_flight,
+                  "Candidate pairs whose paths are searched at once (their images share each backend call)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   tlsx::cli::add_backend_options(sub, c->backend, c->threads);
-  tlsx::cli::add_checkpoint_options(sub, c->checkpoint, "pairs");
+  tlsx::cli::add_checkpoint_options(sub, c->checkpoint, "rounds of --pairs-in-flight pairs");
   sub->add_flag("--json", c->json, "Print one JSON object on stdout");
   sub->callback([c] { run_neb(*c); });
 }};

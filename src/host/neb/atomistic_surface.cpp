@@ -7,48 +7,41 @@
 
 namespace tlsx {
 
+namespace {
+
+std::vector<int> checked_species(std::vector<int> species, const PairTable& table) {
+  if (species.empty()) throw Error("AtomisticSurface: no particles");
+  for (int s : species)
+    if (s < 0 || s >= table.n_species) throw Error("AtomisticSurface: species index out of range");
+  return species;
+}
+
+}  // namespace
+
 AtomisticSurface::AtomisticSurface(Backend& backend, const PairTable& table, const Box& box,
                                    std::vector<int> species, double skin)
-    : backend_(backend), table_(table), box_(box), species_(std::move(species)), skin_(skin) {
-  if (species_.empty()) throw Error("AtomisticSurface: no particles");
-  for (int s : species_)
-    if (s < 0 || s >= table_.n_species) throw Error("AtomisticSurface: species index out of range");
-}
+    : own_batcher_(std::make_unique<SurfaceBatcher>(backend, table, box, skin)),
+      batcher_(own_batcher_.get()),
+      species_(checked_species(std::move(species), table)) {}
 
-ReplicaBatch& AtomisticSurface::batch_for(int count) {
-  if (batch_.size() != count) {
-    const int n = particles();
-    batch_ = ReplicaBatch(n, count, box_, table_.max_cutoff + skin_, skin_);
-    for (int r = 0; r < count; ++r) std::copy(species_.begin(), species_.end(), batch_.species(r));
-  }
-  return batch_;
-}
+AtomisticSurface::AtomisticSurface(SurfaceBatcher& batcher, std::vector<int> species)
+    : batcher_(&batcher), species_(checked_species(std::move(species), batcher.table())) {}
 
 void AtomisticSurface::evaluate(const double* x, int count, double* energy, double* force) {
-  const std::size_t m = dimension();
-  ReplicaBatch& batch = batch_for(count);
-  for (int r = 0; r < count; ++r) std::copy_n(x + r * m, m, batch.pos(r));
-  const std::vector<ForceResult> results = backend_.forces(batch, table_);
-  for (int r = 0; r < count; ++r) {
-    energy[r] = results[r].energy;
-    std::copy_n(batch.force(r), m, force + r * m);
-  }
+  batcher_->evaluate(species_, x, count, energy, force);
 }
 
 void AtomisticSurface::displacement(const double* a, const double* b, double* out) const {
   const int n = particles();
   for (int d = 0; d < 3; ++d)
-    for (int i = 0; i < n; ++i) out[d * n + i] = box_.minimum_image(b[d * n + i] - a[d * n + i], d);
+    for (int i = 0; i < n; ++i) out[d * n + i] = box().minimum_image(b[d * n + i] - a[d * n + i], d);
 }
 
 RelaxOutcome AtomisticSurface::minimize(std::vector<double>& x, double force_tolerance) {
-  ReplicaBatch one(particles(), 1, box_, table_.max_cutoff + skin_, skin_);
-  std::copy(species_.begin(), species_.end(), one.species(0));
-  std::copy(x.begin(), x.end(), one.pos(0));
+  if (x.size() != static_cast<std::size_t>(dimension())) throw Error("AtomisticSurface::minimize: wrong dimension");
   MinimizeParams p = minimize_params;
   p.force_tolerance = force_tolerance;
-  const MinimizeResult mr = backend_.minimize(one, table_, p)[0];
-  std::copy_n(one.pos(0), x.size(), x.begin());
+  const MinimizeResult mr = batcher_->minimize(species_, x.data(), p);
   RelaxOutcome out;
   out.converged = mr.converged();
   out.energy = mr.energy;

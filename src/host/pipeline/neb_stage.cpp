@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
@@ -12,6 +13,7 @@
 #include "tlsx/io/hdf5_file.hpp"
 #include "tlsx/model/model.hpp"
 #include "tlsx/neb/atomistic_surface.hpp"
+#include "tlsx/neb/surface_batcher.hpp"
 #include "tlsx/pipeline/checkpoint.hpp"
 
 namespace tlsx {
@@ -28,6 +30,7 @@ void validate(const NebStageOptions& o, const Library& lib) {
   if (o.max_iterations < 1) throw Error("neb: --max-iterations must be at least 1");
   if (!(o.minimize_tolerance > 0.0)) throw Error("neb: --min-ftol must be > 0");
   if (o.max_bands < 1) throw Error("neb: --max-bands must be at least 1");
+  if (o.pairs_in_flight < 1) throw Error("neb: --pairs-in-flight must be at least 1");
   if (lib.stage != "explore")
     throw Error("neb: the input library is at stage '" + lib.stage + "'; tlsx neb reads the output of tlsx explore");
   if (lib.n < 1) throw Error("neb: the input library has no particles");
@@ -52,6 +55,7 @@ std::string neb_config_json(const NebStageOptions& o) {
       .add("climb_start_tolerance", o.climb_start_tolerance)
       .add("minimize_tolerance", o.minimize_tolerance)
       .add("max_bands", o.max_bands)
+      .add("pairs_in_flight", o.pairs_in_flight)
       .add("skin", o.skin);
   const NebParams defaults;
   j.add("intermediate_depth", defaults.intermediate_depth).add("fire_dt_max", defaults.fire.dt_max);
@@ -205,31 +209,46 @@ void NebStage::add_row(const NebWorkItem& item, int is_first, int is_second, dou
 
 void NebStage::step(Backend& backend) {
   if (finished()) return;
-  const NebWorkItem item = items_[next_];
+  const std::size_t first = next_;
+  const std::size_t count = std::min(items_.size() - first, static_cast<std::size_t>(options_.pairs_in_flight));
   const std::size_t n = static_cast<std::size_t>(in_->n);
-  const double* a = coordinates_of(item.glass, item.is_a);
-  const double* b = coordinates_of(item.glass, item.is_b);
+  const PairTable table = model_from_toml_text(in_->model_toml, "the input library's model").pair_table();
+  // The searches of this round of items run at once; their band images share Backend calls. They
+  // see the rows of the items before the round only (nothing is recorded until all have ended).
+  SurfaceBatcher batcher(backend, table, in_->box, options_.skin);
+  std::vector<std::optional<ConnectResult>> results(count);
+  batcher.run(static_cast<int>(count), [&](int k) {
+    const NebWorkItem& item = items_[first + static_cast<std::size_t>(k)];
+    const double* a = coordinates_of(item.glass, item.is_a);
+    const double* b = coordinates_of(item.glass, item.is_b);
+    if (a == nullptr || b == nullptr) return;
+    const std::int64_t glass = item.glass;
+    AtomisticSurface surface(batcher, std::vector<int>(in_->glasses.species.begin() + glass * n,
+                                                       in_->glasses.species.begin() + (glass + 1) * n));
+    surface.minimize_params.algorithm = MinimizeAlgorithm::cg;
+    const KnownPair known = [&](const Minimum& u, const Minimum& v) {
+      const int iu = match_minimum(glass, u), iv = match_minimum(glass, v);
+      return iu >= 0 && iv >= 0 && is_known_pair(glass, iu, iv);
+    };
+    results[static_cast<std::size_t>(k)] = connect_minima(surface, std::vector<double>(a, a + 3 * n),
+                                                          std::vector<double>(b, b + 3 * n), params_, known);
+  });
+  for (std::size_t k = 0; k < count; ++k) record(items_[first + k], results[k]);
+  next_ = first + count;
+}
+
+void NebStage::record(const NebWorkItem& item, const std::optional<ConnectResult>& result) {
   const std::int64_t row_a = IsRowIndex(in_->inherent_structures)(item.glass, item.is_a);
   const std::int64_t row_b = IsRowIndex(in_->inherent_structures)(item.glass, item.is_b);
   const double e_a = row_a >= 0 ? in_->inherent_structures.energy[row_a] : kNaN;
   const double e_b = row_b >= 0 ? in_->inherent_structures.energy[row_b] : kNaN;
-  if (a == nullptr || b == nullptr) {
+  if (!result) {
     add_row(item, item.is_a, item.is_b, e_a, e_b, nullptr, DoubleWellStatus::failed,
             "coordinates of the inherent structures are not stored in the input library");
-    ++next_;
     return;
   }
+  const ConnectResult& r = *result;
   const std::int64_t glass = item.glass;
-  std::vector<int> species(in_->glasses.species.begin() + glass * n, in_->glasses.species.begin() + (glass + 1) * n);
-  AtomisticSurface surface(backend, model_from_toml_text(in_->model_toml, "the input library's model").pair_table(), in_->box, std::move(species),
-                           options_.skin);
-  surface.minimize_params.algorithm = MinimizeAlgorithm::cg;
-  const KnownPair known = [&](const Minimum& u, const Minimum& v) {
-    const int iu = match_minimum(glass, u), iv = match_minimum(glass, v);
-    return iu >= 0 && iv >= 0 && is_known_pair(glass, iu, iv);
-  };
-  const ConnectResult r = connect_minima(surface, std::vector<double>(a, a + 3 * n), std::vector<double>(b, b + 3 * n),
-                                         params_, known);
   bands_ += r.bands;
   // IS ids of the minima of the result: A and B, then intermediate minima (matched or new).
   std::vector<int> ids{item.is_a, item.is_b};
@@ -239,13 +258,23 @@ void NebStage::step(Backend& backend) {
     ids.push_back(id);
   }
   const auto is_source = [](int i, int j) { return (i == 0 && j == 1) || (i == 1 && j == 0); };
+  // An elementary pair that an earlier item of the same round has recorded meanwhile is skipped,
+  // as connect_minima would have skipped it had the items run one after another.
+  std::size_t known = r.known.size();
+  const auto recorded_meanwhile = [&](int i, int j) {
+    const bool skip = !is_source(i, j) && is_known_pair(glass, ids[i], ids[j]);
+    known += skip ? 1 : 0;
+    return skip;
+  };
   bool source_done = false;
   for (const ElementaryPath& p : r.double_wells) {
+    if (recorded_meanwhile(p.first, p.second)) continue;
     add_row(item, ids[p.first], ids[p.second], r.minima[p.first].energy, r.minima[p.second].energy, &p.double_well,
             DoubleWellStatus::good, "");
     source_done = source_done || is_source(p.first, p.second);
   }
   for (const PathFailure& f : r.failures) {
+    if (recorded_meanwhile(f.first, f.second)) continue;
     add_row(item, ids[f.first], ids[f.second], r.minima[f.first].energy, r.minima[f.second].energy, nullptr,
             f.not_converged ? DoubleWellStatus::not_converged : DoubleWellStatus::failed, f.reason);
     source_done = source_done || is_source(f.first, f.second);
@@ -254,10 +283,9 @@ void NebStage::step(Backend& backend) {
     std::string why = "split at " + std::to_string(r.intermediate_minima()) + " intermediate minim" +
                       (r.intermediate_minima() == 1 ? "um" : "a") + ":";
     for (std::size_t k = 2; k < ids.size(); ++k) why += " IS " + std::to_string(ids[k]);
-    if (!r.known.empty()) why += "; " + std::to_string(r.known.size()) + " elementary pair(s) already sampled";
+    if (known > 0) why += "; " + std::to_string(known) + " elementary pair(s) already sampled";
     add_row(item, item.is_a, item.is_b, r.minima[0].energy, r.minima[1].energy, nullptr, DoubleWellStatus::split, why);
   }
-  ++next_;
 }
 
 Library NebStage::library() const {

@@ -1,0 +1,85 @@
+#pragma once
+// Batched path searches: many minimum-energy-path searches (connect.hpp, band.hpp) run at once,
+// each on its own thread, and every round of their energy/force and minimisation requests goes to
+// the Backend as ONE batch (DESIGN.md §2, "batched NEB": an image is a replica; the band
+// operations - tangents, springs, FIRE's global dot products - stay per band, on the host).
+//
+// A search only ever waits for its forces, so the batcher works like a barrier: a request blocks
+// its thread; when every running search has a request pending, the thread whose request completed
+// the set serves them all - one Backend::forces call over the images of every band, and one
+// Backend::minimize call per distinct MinimizeParams over the configurations to relax - and wakes
+// the others. With the CUDA backend, the images of 32 bands of 64 images are 2048 replicas, one
+// block each, in one launch; with the CPU backend, the OpenMP loop runs over all of them instead
+// of over the images of one band.
+//
+// Determinism: both backends compute every replica independently of the others in its batch (a
+// neighbour list built from scratch per call, per-replica minimisers), so a search returns bit for
+// bit what it returns when run alone; only the grouping changes. Tested in
+// tests/neb/test_surface_batcher.cpp.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "tlsx/backend/backend.hpp"
+#include "tlsx/engine/minimize_params.hpp"
+#include "tlsx/engine/replica_batch.hpp"
+#include "tlsx/model/model.hpp"
+
+namespace tlsx {
+
+struct SurfaceBatcherStats {
+  long rounds = 0;                 // batches served
+  long force_replicas = 0;         // configurations whose forces were computed
+  long minimize_replicas = 0;      // configurations minimised
+  long backend_calls = 0;          // Backend::forces and Backend::minimize calls
+};
+
+class SurfaceBatcher {
+ public:
+  // All searches share the model (pair table), the box and the neighbour-list skin; each brings
+  // its own species (glasses may differ).
+  SurfaceBatcher(Backend& backend, const PairTable& table, const Box& box, double skin);
+  SurfaceBatcher(const SurfaceBatcher&) = delete;
+  SurfaceBatcher& operator=(const SurfaceBatcher&) = delete;
+
+  // Runs job(0), ..., job(jobs - 1) at once, one thread each, and returns when all have ended.
+  // The jobs' AtomisticSurfaces (built on this batcher) have their requests served together. An
+  // exception of a job ends that job only; after all have ended, the one of the lowest k is
+  // rethrown. Not reentrant (one run at a time).
+  void run(int jobs, const std::function<void(int job)>& job);
+
+  // Requests (called by AtomisticSurface). Outside run() they are served at once, alone.
+  // Energies and forces of `count` configurations of n = species.size() particles (SoA, 3n each).
+  void evaluate(const std::vector<int>& species, const double* x, int count, double* energy, double* force);
+  // Minimises x (3n doubles, in place) with `params`.
+  MinimizeResult minimize(const std::vector<int>& species, double* x, const MinimizeParams& params);
+
+  const PairTable& table() const { return table_; }
+  const Box& box() const { return box_; }
+  double skin() const { return skin_; }
+  SurfaceBatcherStats stats() const;
+
+ private:
+  struct Request;
+  void submit_and_wait(Request& request, std::unique_lock<std::mutex>& lock);
+  void serve_pending();                 // with the mutex held; every live job is waiting
+  void serve_forces(const std::vector<Request*>& requests);
+  void serve_minimize(const std::vector<Request*>& requests);
+  void job_ended();
+  ReplicaBatch& batch_of(int count, int n);
+
+  Backend& backend_;
+  PairTable table_;
+  Box box_;
+  double skin_;
+  std::mutex mutex_;
+  std::condition_variable served_;
+  int live_ = 0;                        // jobs of the current run() still running
+  std::vector<Request*> pending_;
+  ReplicaBatch batch_;                  // reused while the shape stays the same
+  SurfaceBatcherStats stats_;
+};
+
+}  // namespace tlsx
