@@ -15,6 +15,7 @@
 // item order). So a checkpoint between two rounds and a resume reproduce the uninterrupted library
 // exactly.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,8 +71,13 @@ class NebStage {
   std::size_t items_done() const { return next_; }
   std::size_t items_total() const { return items_.size(); }
   const std::vector<NebWorkItem>& items() const { return items_; }
+  int pairs_in_flight() const { return options_.pairs_in_flight; }
 
   void save_checkpoint(const std::string& path) const;
+
+  // Called from the search threads (one call at a time) whenever a pair of the running round has
+  // its path search done, with the number done so far in the round: progress inside a round.
+  std::function<void(std::size_t done_in_round)> on_pair_searched;
 
   // The input library with stage "neb", config_neb, the new inherent structures and /double_wells
   // for the items done so far.

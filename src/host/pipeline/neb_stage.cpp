@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <mutex>
 #include <optional>
 
 #include "tlsx/core/error.hpp"
@@ -217,11 +218,21 @@ void NebStage::step(Backend& backend) {
   // see the rows of the items before the round only (nothing is recorded until all have ended).
   SurfaceBatcher batcher(backend, table, in_->box, options_.skin);
   std::vector<std::optional<ConnectResult>> results(count);
+  std::mutex searched_mutex;
+  std::size_t searched = 0;
+  const auto searched_one = [&] {
+    std::lock_guard<std::mutex> lock(searched_mutex);
+    ++searched;
+    if (on_pair_searched) on_pair_searched(searched);
+  };
   batcher.run(static_cast<int>(count), [&](int k) {
     const NebWorkItem& item = items_[first + static_cast<std::size_t>(k)];
     const double* a = coordinates_of(item.glass, item.is_a);
     const double* b = coordinates_of(item.glass, item.is_b);
-    if (a == nullptr || b == nullptr) return;
+    if (a == nullptr || b == nullptr) {
+      searched_one();
+      return;
+    }
     const std::int64_t glass = item.glass;
     AtomisticSurface surface(batcher, std::vector<int>(in_->glasses.species.begin() + glass * n,
                                                        in_->glasses.species.begin() + (glass + 1) * n));
@@ -232,6 +243,7 @@ void NebStage::step(Backend& backend) {
     };
     results[static_cast<std::size_t>(k)] = connect_minima(surface, std::vector<double>(a, a + 3 * n),
                                                           std::vector<double>(b, b + 3 * n), params_, known);
+    searched_one();
   });
   for (std::size_t k = 0; k < count; ++k) record(items_[first + k], results[k]);
   next_ = first + count;
@@ -373,14 +385,24 @@ StageRunResult run_neb_stage(NebStage& stage, Backend& backend, const StageRunCo
   steps.finished = [&stage] { return stage.finished(); };
   steps.step = [&stage, &backend] { stage.step(backend); };
   steps.save_checkpoint = [&stage](const std::string& path) { stage.save_checkpoint(path); };
-  steps.report = [&stage](Progress& line) {
-    std::int64_t good = 0;
+  std::int64_t good = 0;  // good rows of the rounds done
+  steps.report = [&stage, &good](Progress& line) {
+    good = 0;
     for (const std::int32_t s : stage.double_wells().status) good += s == static_cast<int>(DoubleWellStatus::good);
     char extra[96];
     std::snprintf(extra, sizeof extra, "good DW=%lld bands=%ld", static_cast<long long>(good), stage.bands_run());
     line.update(static_cast<double>(stage.items_done()), extra);
   };
-  return run_checkpointed(steps, progress, control);
+  // Inside a round (minutes to hours on a CPU), the line advances with every finished search.
+  if (control.progress) stage.on_pair_searched = [&stage, &progress, &good](std::size_t done_in_round) {
+    char extra[96];
+    std::snprintf(extra, sizeof extra, "good DW=%lld (rounds done) round of %d in flight",
+                  static_cast<long long>(good), stage.pairs_in_flight());
+    progress.update(static_cast<double>(stage.items_done() + done_in_round), extra);
+  };
+  const StageRunResult result = run_checkpointed(steps, progress, control);
+  stage.on_pair_searched = nullptr;
+  return result;
 }
 
 }  // namespace tlsx
