@@ -10,6 +10,8 @@
 //     uniform number falls within ~1e-12 of exp(-dU/T) (probability ~1e-12 per attempt): we demand
 //     identical decisions.
 //   - Minimisation: the same descent from the same start ends in the same inherent structure.
+//   - NEB: a converged band's climbing image sits within |F| / |V''| of the saddle, so the barrier
+//     agrees to ~1e-9 eps whatever the rounding along the way; we demand 1e-8.
 // Without a device (or without CUDA support compiled in) the conformance tests skip; the tests of
 // backend selection run everywhere. This file uses only the Backend interface: no CUDA headers.
 #include <gtest/gtest.h>
@@ -22,9 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "../common/inherent_structure_pair.hpp"
 #include "../common/test_systems.hpp"
 #include "tlsx/backend/backend.hpp"
 #include "tlsx/core/error.hpp"
+#include "tlsx/neb/atomistic_surface.hpp"
+#include "tlsx/neb/band.hpp"
+#include "tlsx/neb/surface_batcher.hpp"
 
 namespace {
 
@@ -283,6 +289,41 @@ TEST_F(CudaConformance, FireQuenchReachesSameInherentStructure) {
 
 TEST_F(CudaConformance, CgQuenchReachesSameInherentStructure) {
   expect_same_inherent_structure(*cpu_, *cuda_, model_, table_, tlsx::MinimizeAlgorithm::cg);
+}
+
+// One band on the CPU; on the device the same band and its reverse at once, their images sharing
+// every forces launch through the SurfaceBatcher (batched NEB): the same saddle energy.
+TEST_F(CudaConformance, NebBarrierMatchesCpuAlsoWithBandsBatched) {
+  const int n = 216;
+  const tlsx::testing::InherentStructurePair pair = tlsx::testing::inherent_structure_pair(*cpu_, model_, n, 2024u);
+  ASSERT_FALSE(pair.b.empty()) << "no second inherent structure found";
+  const tlsx::Box box = tlsx::Box::cubic(model_.box_length(n));
+  tlsx::NebParams p;
+  p.method = tlsx::PathMethod::string;
+  p.images = 8;
+  p.stop_at_intermediate_minimum = false;  // climb to the highest saddle whatever the profile
+  p.max_iterations = 20000;
+  tlsx::AtomisticSurface on_cpu(*cpu_, table_, box, pair.species, tlsx::testing::kTestSkin);
+  const tlsx::BandResult want = tlsx::find_minimum_energy_path(on_cpu, pair.a.data(), pair.b.data(), p);
+  ASSERT_TRUE(want.converged()) << want.reason;
+  const double saddle = *std::max_element(want.energy.begin(), want.energy.end());
+
+  tlsx::SurfaceBatcher batcher(*cuda_, table_, box, tlsx::testing::kTestSkin);
+  std::vector<tlsx::BandResult> got(2);
+  batcher.run(2, [&](int k) {
+    tlsx::AtomisticSurface on_gpu(batcher, pair.species);
+    got[k] = k == 0 ? tlsx::find_minimum_energy_path(on_gpu, pair.a.data(), pair.b.data(), p)
+                    : tlsx::find_minimum_energy_path(on_gpu, pair.b.data(), pair.a.data(), p);
+  });
+  for (int k = 0; k < 2; ++k) {
+    SCOPED_TRACE(k == 0 ? "A -> B" : "B -> A");
+    ASSERT_TRUE(got[k].converged()) << got[k].reason;
+    EXPECT_NEAR(*std::max_element(got[k].energy.begin(), got[k].energy.end()), saddle, 1e-8);
+  }
+  EXPECT_NEAR(got[0].energy.front() - pair.energy_a, 0.0, 1e-9);
+  // The two bands shared launches: fewer rounds than the band evaluations of the two together.
+  const tlsx::SurfaceBatcherStats s = batcher.stats();
+  EXPECT_LT(s.rounds, got[0].iterations + got[1].iterations);
 }
 
 }  // namespace

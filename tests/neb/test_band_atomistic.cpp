@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../common/inherent_structure_pair.hpp"
 #include "../common/test_systems.hpp"
 #include "tlsx/backend/cpu_backend.hpp"
 #include "tlsx/neb/atomistic_surface.hpp"
@@ -27,6 +28,7 @@
 namespace {
 
 using tlsx::testing::direct_sum;
+using tlsx::testing::InherentStructurePair;
 using tlsx::testing::lattice_batch;
 
 constexpr int kN = 216;
@@ -37,38 +39,13 @@ double max_abs(const double* v, int n) {
   return m;
 }
 
-// Two distinct inherent structures of one small glass connected by a local rearrangement: quench
-// a jittered lattice, push one particle by 0.45 sigma, quench again; the first push (over a fixed
-// list of particles and directions) that lands in a different minimum wins.
-struct InherentStructurePair {
-  std::vector<double> a, b;
-  double energy_a = 0.0, energy_b = 0.0;
-};
-
 class KA2Pair : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     model_ = new tlsx::Model(tlsx::ka2_model());
-    tlsx::ReplicaBatch batch = lattice_batch(*model_, kN, 1, 2024u);
-    species_ = new std::vector<int>(batch.species(0), batch.species(0) + kN);
     tlsx::CpuBackend cpu(1);
-    tlsx::MinimizeParams mp;
-    mp.force_tolerance = 1e-10;
-    const tlsx::MinimizeResult first = cpu.minimize(batch, model_->pair_table(), mp)[0];
-    ASSERT_TRUE(first.converged());
-    pair_ = new InherentStructurePair;
-    pair_->a.assign(batch.pos(0), batch.pos(0) + 3 * kN);
-    pair_->energy_a = first.energy;
-    for (int i = 0; i < kN && pair_->b.empty(); i += 7) {
-      for (int d = 0; d < 3 && pair_->b.empty(); ++d) {
-        std::copy(pair_->a.begin(), pair_->a.end(), batch.pos(0));
-        batch.pos(0)[d * kN + i] += 0.45;
-        const tlsx::MinimizeResult second = cpu.minimize(batch, model_->pair_table(), mp)[0];
-        if (!second.converged() || std::fabs(second.energy - first.energy) < 1e-6) continue;
-        pair_->b.assign(batch.pos(0), batch.pos(0) + 3 * kN);
-        pair_->energy_b = second.energy;
-      }
-    }
+    pair_ = new InherentStructurePair(tlsx::testing::inherent_structure_pair(cpu, *model_, kN, 2024u));
+    species_ = new std::vector<int>(pair_->species);
     ASSERT_FALSE(pair_->b.empty()) << "no second inherent structure found";
     params_ = new tlsx::NebParams(climbing_params());
   }
