@@ -2,15 +2,17 @@
 // The splitting stage of the pipeline (`tlsx splitting DW.h5`, docs/quantum.md): for every good
 // double-well row of a library (stage "neb" or a previous "splitting") and every effective mass m~,
 // the quantum splitting of its minimum-energy-path profile (paper Sec. III C, Eqs. 9-15):
-//   splitting  E = eps_2 - eps_1, grid-converged, or NaN when not resolved to the tolerance
-//   levels     eps_1..eps_5 from the lower minimum
-//   Delta      Eq. 13;  Delta0  Eq. 15 (WKB);  Gamma  Eq. 14 (WKB)
-//   is_tls     E < T_Q = 2 pi / m~ (Eq. 9)
-// Every entry that is not a resolved splitting is NaN (is_tls 0), so that is_tls == (E < T_Q) holds
-// row by row: rows that are not good; good rows whose profile is not a double well or whose levels
-// could not be converged; and good rows whose E is not resolved to the tolerance because it lies
-// below the rounding floor of double precision (deep, nearly symmetric wells: E below ~1e-13 for
-// levels ~ 0.02). These last keep their `levels`, which are converged; the summary counts them.
+//   splitting        E = eps_2 - eps_1 (NaN when the row has no converged levels)
+//   splitting_error  its estimated absolute error (grid change and rounding floor)
+//   levels           eps_1..eps_5 from the lower minimum
+//   Delta            Eq. 13;  Delta0  Eq. 15 (WKB);  Gamma  Eq. 14 (WKB)
+//   is_tls           E + splitting_error < T_Q = 2 pi / m~ (Eq. 9 with the error bar:
+//                    quantum::counts_as_tls, the criterion tlsx analyze counts with)
+// Entries are NaN (is_tls 0) for rows that are not good and for good rows whose profile is not a
+// double well or whose levels could not be converged. Good rows whose E lies below the rounding
+// floor of double precision (deep, nearly symmetric wells: E below ~1e-13 for levels ~ 0.02) keep
+// E as computed with an error bar larger than tol E; they are TLS (E + error << T_Q) and the
+// summary counts them as below_floor.
 // Rows are independent and run in parallel (OpenMP); each row's numbers do not depend on the thread
 // count.
 #include <cstddef>

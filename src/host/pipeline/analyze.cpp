@@ -12,6 +12,7 @@
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/rng.hpp"
 #include "tlsx/io/atomic_file.hpp"
+#include "tlsx/quantum/splitting_core.hpp"
 
 namespace tlsx {
 
@@ -40,6 +41,14 @@ std::string csv_number(double v) {
 
 bool is_good(const LibraryDoubleWells& dw, std::size_t row) {
   return dw.status[row] == static_cast<int>(DoubleWellStatus::good);
+}
+
+// Entry `at` (row x mass) of a library with splittings counts as a TLS below T_Q (the splitting
+// stage's criterion; a library from before the splitting_error column, read with NaN errors,
+// counts E < T_Q).
+bool row_is_tls(const LibraryDoubleWells& dw, std::size_t at, double T_Q) {
+  const double error = at < dw.splitting_error.size() && std::isfinite(dw.splitting_error[at]) ? dw.splitting_error[at] : 0.0;
+  return quantum::counts_as_tls(dw.splitting[at], error, T_Q);
 }
 
 // Finite values of a rows x masses column for good rows of one protocol, sorted.
@@ -222,7 +231,7 @@ AnalysisReport analyze_library(const Library& lib, const AnalysisOptions& option
     for (std::size_t m = 0; have_splitting && m < M; ++m) {
       const double e = dw.splitting[r * M + m];
       if (!std::isfinite(e)) ++missing_E[m];
-      const bool tls = std::isfinite(e) && e < lib.T_Q[m];
+      const bool tls = row_is_tls(dw, r * M + m, lib.T_Q[m]);
       if (!dw.is_tls.empty() && tls != (dw.is_tls[r * M + m] != 0)) ++tls_flag_mismatch;
     }
   }
@@ -271,12 +280,11 @@ AnalysisReport analyze_library(const Library& lib, const AnalysisOptions& option
       ma.Delta0 = sorted_good_values(dw.Delta0, dw, protocol_of_glass, static_cast<int>(p), m, M);
       ma.n_of_E = density_of_splittings(ma.E, grids[m], particles_times_glasses);
 
-      // TLS per glass: good rows with E < T_Q (Sec. III C).
+      // TLS per glass: good rows with E < T_Q (Sec. III C), error bar included (counts_as_tls).
       std::vector<std::int64_t> tls_per_glass(pa.glass_rows.size(), 0);
       for (std::size_t r = 0; r < dw.size(); ++r) {
         const auto g = static_cast<std::size_t>(dw.glass[r]);
-        const double e = dw.splitting[r * M + m];
-        if (is_good(dw, r) && protocol_of_glass[g] == static_cast<int>(p) && std::isfinite(e) && e < ma.T_Q)
+        if (is_good(dw, r) && protocol_of_glass[g] == static_cast<int>(p) && row_is_tls(dw, r * M + m, ma.T_Q))
           ++tls_per_glass[position_in_protocol[g]];
       }
       PlateauEstimate& pl = ma.plateau;
@@ -316,7 +324,7 @@ AnalysisReport analyze_library(const Library& lib, const AnalysisOptions& option
                              " good rows have no splitting (NaN) and are left out of N_TLS, n(E) and the CDFs");
   if (tls_flag_mismatch > 0)
     report.notes.push_back(std::to_string(tls_flag_mismatch) +
-                           " (row, mass) entries have an is_tls flag that disagrees with E < T_Q; counts use E < T_Q");
+                           " (row, mass) entries have an is_tls flag that disagrees with E + splitting_error < T_Q; counts use the latter");
   if (have_splitting && options.bootstrap < 2)
     report.notes.push_back("bootstrap disabled (fewer than 2 resamples): n_0 has no error bar");
   return report;

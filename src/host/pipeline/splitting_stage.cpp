@@ -147,7 +147,7 @@ SplittingStageSummary run_splitting_stage(Library& lib, const SplittingStageOpti
         dw.Delta[at] = r.Delta;
         dw.Delta0[at] = r.Delta0;
         dw.Gamma[at] = r.Gamma;
-        dw.is_tls[at] = r.E + r.E_error < r.T_Q ? 1 : 0;
+        dw.is_tls[at] = r.is_tls ? 1 : 0;
         sum.tls[j] += dw.is_tls[at];
       }
     }
