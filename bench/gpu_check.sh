@@ -8,7 +8,8 @@
 #                               nvidia-smi, the GPU tests (also at other block sizes and without
 #                               shared-memory positions), compute-sanitizer memcheck / racecheck /
 #                               synccheck / initcheck on short cases, the engine tests, and the
-#                               throughput benchmark `tlsx bench` (GPU and CPU in the same run). Everything goes to
+#                               throughput benchmark `tlsx bench` (GPU and CPU in the same run), and the
+#                               smoke pipeline on the device (`tlsx run`, configs/smoke.toml). Everything goes to
 #                               $OUT (or ./gpu-check-out): log.txt, bench.json, summary.md; the last
 #                               thing printed is one summary table.
 #
@@ -111,6 +112,14 @@ run() {
   timeout 420 tlsx bench "${bench_args[@]}" --json >"$bench_json" 2>>"$log"
   local rc=$?
   rows+=("| tlsx bench | $( ((rc == 0)) && echo PASS || echo "FAIL (exit $rc)") | $((SECONDS - t0)) s |")
+
+  # The whole pipeline on the device (prepare, explore, batched NEB, device splittings, analyze) on the
+  # smoke preset; its timings.json gives the per-stage seconds.
+  local smoke="$out/smoke-cuda"
+  rm -rf "$smoke"
+  step "pipeline (configs/smoke.toml, --backend cuda)" "${SMOKE_LIMIT:-150}" \
+    tlsx run --config "$root/configs/smoke.toml" --output "$smoke" --backend cuda
+  [[ -f $smoke/timings.json ]] && { echo "smoke timings: $(cat "$smoke/timings.json")"; } >>"$log"
 
   {
     echo "## gpu_check $(date -u +%Y-%m-%d), ${device:-no device}"
