@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli_test_support.hpp"
+#include "tlsx/backend/backend.hpp"
 #include "tlsx/backend/cpu_backend.hpp"
 #include "tlsx/engine/replica_batch.hpp"
 #include "tlsx/io/configuration.hpp"
@@ -177,6 +178,35 @@ TEST(CliIo, BadFilesGiveOneLineNamingFileAndLine) {
   expect_cli_error("convert " + kData + " " + scratch("out.pdb"), {"unknown configuration format '.pdb'"});
   expect_cli_error("energy " + kData + " --model " + scratch("nomodel.toml"), {"nomodel.toml", "cannot open model file"});
   for (const std::string& p : {truncated, bad_number, xyz, overlap, small}) std::remove(p.c_str());
+}
+
+// tlsx md and tlsx minimize run their one replica on the backend asked for: the CPU by default; with
+// --backend cuda the same numbers from a device, or, without one, a one-line error and exit 1.
+TEST(CliIo, MdAndMinimizeRunOnTheChosenBackend) {
+  const std::string out = tlsx::testing::scratch_path("backend", "out.data");
+  const ProgramRun cpu_min = run_tlsx("minimize " + kData + " -o " + out + " --algo cg --json");
+  ASSERT_EQ(cpu_min.code, 0) << cpu_min.err;
+  const ProgramRun cpu_md = run_tlsx("md " + kData + " -o " + out + " --steps 20 --temperature 0.4 --dt 0.0025 --json");
+  ASSERT_EQ(cpu_md.code, 0) << cpu_md.err;
+  const ProgramRun gpu_min = run_tlsx("minimize " + kData + " -o " + out + " --algo cg --json --backend cuda");
+  const ProgramRun gpu_md =
+      run_tlsx("md " + kData + " -o " + out + " --steps 20 --temperature 0.4 --dt 0.0025 --json --backend cuda");
+  if (tlsx::cuda_device_count() == 0) {
+    for (const ProgramRun* r : {&gpu_min, &gpu_md}) {
+      EXPECT_EQ(r->code, 1) << r->err;
+      EXPECT_NE(r->err.find("--backend cuda"), std::string::npos) << r->err;
+      EXPECT_EQ(std::count(r->err.begin(), r->err.end(), '\n'), 1) << r->err;
+      EXPECT_TRUE(r->out.empty()) << r->out;
+    }
+  } else {
+    ASSERT_EQ(gpu_min.code, 0) << gpu_min.err;
+    ASSERT_EQ(gpu_md.code, 0) << gpu_md.err;
+    const double e = json_number(cpu_min.out, "energy_per_particle");
+    EXPECT_NEAR(json_number(gpu_min.out, "energy_per_particle"), e, 1e-10 * std::fabs(e));
+    const double e_md = json_number(cpu_md.out, "energy_per_particle");
+    EXPECT_NEAR(json_number(gpu_md.out, "energy_per_particle"), e_md, 1e-9 * std::fabs(e_md));
+  }
+  std::remove(out.c_str());
 }
 
 }  // namespace

@@ -3,11 +3,12 @@
 // Molecular dynamics (optionally hybrid swap MC/MD) of one configuration (docs/cli-md-minimize.md).
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <cmath>
 #include <cstdio>
 
 #include "cli_common.hpp"
-#include "tlsx/backend/cpu_backend.hpp"
+#include "tlsx/backend/backend.hpp"
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
 #include "tlsx/core/progress.hpp"
@@ -23,6 +24,8 @@ struct MdOptions {
   std::uint64_t seed = 1;
   long thermo = 0;
   bool json = false;
+  std::string backend = "cpu";  // one configuration: a CPU core unless asked otherwise
+  int threads = 0;  // a single replica uses one thread whatever the count
 };
 
 tlsx::Thermostat parse_thermostat(const std::string& s) {
@@ -52,7 +55,7 @@ void run_md(const MdOptions& o) {
     tlsx::maxwell_boltzmann_velocities(batch, 0, o.temperature, p.mass, o.seed, states[0].glass);
   }
   const tlsx::PairTable table = model.pair_table();
-  tlsx::CpuBackend cpu(1);
+  const std::unique_ptr<tlsx::Backend> backend = tlsx::make_backend(o.backend, o.threads);
   tlsx::Progress progress("md", static_cast<double>(o.steps), "steps");
   const long chunk = o.thermo > 0 ? o.thermo : std::max(1L, std::min(o.steps, 1000L));
   const double dof = 3.0 * n - 3.0;
@@ -61,7 +64,7 @@ void run_md(const MdOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   for (long done = 0; done < o.steps;) {
     const long k = std::min(chunk, o.steps - done);
-    cpu.run_md(batch, states, table, p, k);
+    backend->run_md(batch, states, table, p, k);
     done += k;
     const tlsx::MdReplicaState& s = states[0];
     const double t_now = 2.0 * s.kinetic_energy / dof;
@@ -126,6 +129,7 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
   sub->add_option("--thermo", o->thermo, "Print a thermo line every K steps (LAMMPS style)")->check(CLI::NonNegativeNumber);
   sub->add_option("--model", o->model, "Model file (TOML); default: built-in KA2");
+  tlsx::cli::add_backend_options(sub, o->backend, o->threads);
   sub->add_flag("--json", o->json, "Print one JSON object on stdout");
   sub->callback([o] { run_md(*o); });
 }};

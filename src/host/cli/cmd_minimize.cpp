@@ -1,10 +1,11 @@
 // tlsx minimize FILE -o OUT [--algo fire|cg] [--ftol F] [--max-iterations K] [--model M] [--json]
 // Quenches one configuration to its inherent structure (docs/cli-md-minimize.md).
 #include <chrono>
+#include <memory>
 #include <cstdio>
 
 #include "cli_common.hpp"
-#include "tlsx/backend/cpu_backend.hpp"
+#include "tlsx/backend/backend.hpp"
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
 
@@ -15,6 +16,8 @@ struct MinimizeOptions {
   double ftol = 1e-10;
   int max_iterations = 200000;
   bool json = false;
+  std::string backend = "cpu";  // one configuration: a CPU core unless asked otherwise
+  int threads = 0;  // a single replica uses one thread whatever the count
 };
 
 void run_minimize(const MinimizeOptions& o) {
@@ -25,9 +28,9 @@ void run_minimize(const MinimizeOptions& o) {
   params.algorithm = o.algo == "cg" ? tlsx::MinimizeAlgorithm::cg : tlsx::MinimizeAlgorithm::fire;
   params.force_tolerance = o.ftol;
   params.max_iterations = o.max_iterations;
-  tlsx::CpuBackend cpu(1);
+  const std::unique_ptr<tlsx::Backend> backend = tlsx::make_backend(o.backend, o.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  const tlsx::MinimizeResult res = cpu.minimize(batch, model.pair_table(), params)[0];
+  const tlsx::MinimizeResult res = backend->minimize(batch, model.pair_table(), params)[0];
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   tlsx::cli::store_replica(batch, 0, c, false);
   tlsx::write_configuration(o.output, c, model);
@@ -61,6 +64,7 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--max-iterations", o->max_iterations, "Iteration limit")->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--model", o->model, "Model file (TOML); default: built-in KA2");
+  tlsx::cli::add_backend_options(sub, o->backend, o->threads);
   sub->add_flag("--json", o->json, "Print one JSON object on stdout");
   sub->callback([o] { run_minimize(*o); });
 }};
