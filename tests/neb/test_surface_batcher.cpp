@@ -65,12 +65,17 @@ Outcome run_job(tlsx::AtomisticSurface& surface, const Job& job, int k) {
   return out;
 }
 
-TEST(SurfaceBatcher, ConcurrentSearchesGetWhatTheyGetAloneInSharedCalls) {
+// Three glasses of kN particles in one box, and the backend that serves them.
+class SurfaceBatcher : public ::testing::Test {
+ protected:
   const tlsx::Model model = tlsx::ka2_model();
   const tlsx::PairTable table = model.pair_table();
   const tlsx::Box box = lattice_batch(model, kN, 1, 1u).box();
-  const std::vector<Job> jobs = make_jobs(model);
-  tlsx::CpuBackend cpu(2);
+  std::vector<Job> jobs = make_jobs(model);
+  tlsx::CpuBackend cpu{2};
+};
+
+TEST_F(SurfaceBatcher, ConcurrentSearchesGetWhatTheyGetAloneInSharedCalls) {
 
   std::vector<Outcome> alone;
   for (int k = 0; k < kJobs; ++k) {
@@ -106,12 +111,7 @@ TEST(SurfaceBatcher, ConcurrentSearchesGetWhatTheyGetAloneInSharedCalls) {
   EXPECT_EQ(s.backend_calls, 6);
 }
 
-TEST(SurfaceBatcher, AFailingSearchEndsAloneAndItsErrorIsRethrown) {
-  const tlsx::Model model = tlsx::ka2_model();
-  const tlsx::PairTable table = model.pair_table();
-  const tlsx::Box box = lattice_batch(model, kN, 1, 1u).box();
-  const std::vector<Job> jobs = make_jobs(model);
-  tlsx::CpuBackend cpu(2);
+TEST_F(SurfaceBatcher, AFailingSearchEndsAloneAndItsErrorIsRethrown) {
   tlsx::SurfaceBatcher batcher(cpu, table, box, tlsx::testing::kTestSkin);
   std::atomic<int> finished{0};
   try {
@@ -133,12 +133,7 @@ TEST(SurfaceBatcher, AFailingSearchEndsAloneAndItsErrorIsRethrown) {
   EXPECT_TRUE(std::isfinite(e[0]));
 }
 
-TEST(SurfaceBatcher, ABackendErrorReachesEverySearchOfTheRound) {
-  const tlsx::Model model = tlsx::ka2_model();
-  const tlsx::PairTable table = model.pair_table();
-  const tlsx::Box box = lattice_batch(model, kN, 1, 1u).box();
-  std::vector<Job> jobs = make_jobs(model);
-  tlsx::CpuBackend cpu(2);
+TEST_F(SurfaceBatcher, ABackendErrorReachesEverySearchOfTheRound) {
   tlsx::SurfaceBatcher batcher(cpu, table, box, tlsx::testing::kTestSkin);
   // Searches with different particle counts cannot share a batch: the round fails for both.
   jobs[1].species.resize(kN / 2);
