@@ -14,6 +14,10 @@
 //                    contract; it makes "read a persistent scalar, then rewrite it in single()" safe
 //                    without the caller having to remember a sync() in between.
 //   leader()         threadIdx.x == 0, the thread that runs single() and writes results back.
+//   shared_scratch() kTeamSharedDoubles doubles of the block's shared memory, after the reduction
+//                    scratch in the same kernel-provided array (the reductions never touch them)
+//   concurrent_tasks 64: a block has at least one warp (128 threads by default), so a for_each over
+//                    64 independent serial tasks (swap MC's attempts) runs them side by side
 //
 // Rules for the replica algorithms that follow from this (they hold for SerialTeam trivially):
 //   - Every team operation is reached by all threads of the block (they contain barriers and
@@ -40,12 +44,15 @@ namespace tlsx::cuda {
 
 constexpr int kWarpSize = 32;
 constexpr int kMaxWarps = 32;  // 1024 threads
-// Shared-memory doubles a CudaBlockTeam needs for its reductions (two per warp: sum2).
-constexpr int kTeamScratchDoubles = 2 * kMaxWarps;
+// Shared-memory doubles a CudaBlockTeam needs: its reductions' (two per warp: sum2), then the
+// algorithms' shared_scratch().
+constexpr int kTeamReductionDoubles = 2 * kMaxWarps;
+constexpr int kTeamScratchDoubles = kTeamReductionDoubles + kTeamSharedDoubles;
 
 class CudaBlockTeam {
  public:
   static constexpr bool scatter_safe = false;
+  static constexpr int concurrent_tasks = 64;
 
   // `scratch`: kTeamScratchDoubles doubles of shared memory, used by one team only.
   __host__ __device__ explicit CudaBlockTeam(double* scratch) : scratch_(scratch) {}
@@ -129,6 +136,8 @@ class CudaBlockTeam {
     return false;
 #endif
   }
+
+  __host__ __device__ double* shared_scratch() const { return scratch_ + kTeamReductionDoubles; }
 
  private:
   double* scratch_;

@@ -159,7 +159,10 @@ TEST(NeighborList, OwnPairCutoffsKeepExactlyThePairsWithinTheirCutoff) {
     const double move = 0.499 * tlsx::testing::kTestSkin;
     for (int i = 0; i < n; ++i) {
       double u[3], norm = 0;
-      for (double& c : u) norm += (c = g(gen)) * c;
+      for (double& c : u) {
+        c = g(gen);
+        norm += c * c;
+      }
       for (int d = 0; d < 3; ++d) batch.pos(0)[d * n + i] += move * u[d] / std::sqrt(norm);
     }
     EXPECT_FALSE(tlsx::update_neighbor_list(team, v, &table));

@@ -184,7 +184,9 @@ TEST(NeighborList, CellGridAndAllPairsGiveTheSameSortedRows) {
     ASSERT_TRUE(std::equal(row, row + cells.count[i], &all_pairs.index[i * all_pairs.capacity])) << i;
     ASSERT_TRUE(std::is_sorted(row, row + cells.count_upper[i])) << i;
     ASSERT_TRUE(std::is_sorted(row + cells.count_upper[i], row + cells.count[i])) << i;
-    if (cells.count_upper[i] > 0) EXPECT_GT(row[0], i);
+    if (cells.count_upper[i] > 0) {
+      EXPECT_GT(row[0], i);
+    }
   }
 }
 

@@ -1,16 +1,21 @@
-// Swap Monte Carlo: the energy change of a swap against the all-pairs reference, and the sampled
-// distribution of species assignments against exact enumeration of the Boltzmann weights.
+// Swap Monte Carlo: the energy change of a swap against the all-pairs reference, the sampled
+// distribution of species assignments against exact enumeration of the Boltzmann weights, and the
+// concurrent rounds of a sweep against a plain one-attempt-at-a-time chain.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "../common/test_systems.hpp"
 #include "test_md_support.hpp"
+#include "tlsx/core/rng.hpp"
 #include "tlsx/core/team.hpp"
 #include "tlsx/engine/neighbor_list.hpp"
 #include "tlsx/engine/swap_mc.hpp"
@@ -31,7 +36,7 @@ TEST(SwapMc, EnergyChangeMatchesAllPairsDifference) {
   while (checked < 40) {
     const int i = static_cast<int>(gen() % n), j = static_cast<int>(gen() % n);
     if (v.species[i] == v.species[j]) continue;
-    const double du = tlsx::swap_energy_change(tlsx::SerialTeam{}, table, v, i, j);
+    const double du = tlsx::swap_energy_change(table, v, i, j);
     const double before = direct_sum(model, batch.box(), v.pos, v.species, n).energy;
     std::swap(v.species[i], v.species[j]);
     const double after = direct_sum(model, batch.box(), v.pos, v.species, n).energy;
@@ -59,7 +64,7 @@ tlsx::ReplicaBatch cluster(const tlsx::Model& model, const std::vector<int>& spe
 // exp(-U/T)/Z, U from the all-pairs reference. Consecutive sweeps are correlated, so the error of
 // each frequency comes from batch means; the test checks every z-score and their mean square.
 void expect_boltzmann_assignments(const tlsx::Model& model, std::vector<int> species, double t, int sweeps,
-                                  int attempts) {
+                                  int attempts, tlsx::SwapRounds rounds = tlsx::SwapRounds{}) {
   tlsx::ReplicaBatch batch = cluster(model, species);
   const tlsx::Box box = batch.box();
   const tlsx::PairTable table = model.pair_table();
@@ -93,7 +98,7 @@ void expect_boltzmann_assignments(const tlsx::Model& model, std::vector<int> spe
   tlsx::SwapCounts total;
   for (int b = 0; b < batches; ++b)
     for (int k = 0; k < per_batch; ++k) {
-      const tlsx::SwapCounts c = tlsx::swap_sweep(tlsx::SerialTeam{}, table, v, p, 3, b * per_batch + k);
+      const tlsx::SwapCounts c = tlsx::swap_sweep(tlsx::SerialTeam{}, table, v, p, 3, b * per_batch + k, rounds);
       total.attempted += c.attempted;
       total.accepted += c.accepted;
       const std::vector<int> now(v.species, v.species + 8);
@@ -139,6 +144,12 @@ TEST(SwapMc, SamplesBoltzmannDistributionOfThreeSpecies) {
   expect_boltzmann_assignments(tlsx::ka2_model(), {0, 1, 0, 2, 0, 1, 2, 0}, 0.7, 200000, 8);
 }
 
+// In rounds of eight attempts every accepted swap makes the rest of its round stale (all pairs of
+// the cluster interact), so this samples through the recomputation path.
+TEST(SwapMc, SamplesBoltzmannDistributionInConcurrentRounds) {
+  expect_boltzmann_assignments(tlsx::ka2_model(), {0, 1, 0, 2, 0, 1, 2, 0}, 0.7, 100000, 8, tlsx::SwapRounds{8, -1});
+}
+
 TEST(SwapMc, OneSpeciesMakesNoAttempts) {
   tlsx::ReplicaBatch batch = cluster(binary_ka(), std::vector<int>(8, 0));
   const tlsx::ReplicaView v = batch.view(0);
@@ -148,6 +159,249 @@ TEST(SwapMc, OneSpeciesMakesNoAttempts) {
   const tlsx::SwapCounts c = tlsx::swap_sweep(tlsx::SerialTeam{}, binary_ka().pair_table(), v, p, 0, 0);
   EXPECT_EQ(c.attempted, 0u);
   EXPECT_EQ(c.accepted, 0u);
+}
+
+// ---- Concurrent rounds against the sequential chain -------------------------------------------
+
+// The sequential chain written independently of swap_mc.hpp's rounds: one attempt at a time, the
+// proposal drawn from the documented streams (word t of attempt a is word t % 4 of
+// pick(sweep, a << 6 | t / 4): word 0 picks i, words 1, 2, ... are the candidates for j), and dU as
+// the difference of i's and j's pair energies over all other particles (no neighbour list).
+class SequentialSwapChain {
+ public:
+  SequentialSwapChain(const tlsx::PairTable& table, const tlsx::ReplicaView& v) : table_(table), v_(v) {}
+
+  // One sweep; returns the number of accepted swaps.
+  std::uint64_t sweep(const tlsx::MdParams& p, std::uint32_t glass, std::uint64_t sweep) {
+    const tlsx::RngStream pick{p.seed, glass, tlsx::RngPurpose::swap_pick};
+    const tlsx::RngStream accept{p.seed, glass, tlsx::RngPurpose::swap_accept};
+    const int n = v_.n;
+    std::uint64_t accepted = 0;
+    for (int a = 0; a < p.swap_attempts; ++a) {
+      const std::uint32_t base = static_cast<std::uint32_t>(a) << 6;
+      auto word = [&](int t) { return pick.words(sweep, base | static_cast<std::uint32_t>(t / 4))[t % 4]; };
+      const int i = static_cast<int>(tlsx::uniform_index(word(0), n));
+      int j = -1;
+      for (int t = 1; t < 4 * tlsx::kSwapPickRounds && j < 0; ++t) {
+        const int c = static_cast<int>(tlsx::uniform_index(word(t), n));
+        if (v_.species[c] != v_.species[i]) j = c;
+      }
+      if (j < 0) {
+        std::vector<int> others;
+        for (int k = 0; k < n; ++k)
+          if (v_.species[k] != v_.species[i]) others.push_back(k);
+        const auto w = pick.words(sweep, base | static_cast<std::uint32_t>(tlsx::kSwapPickRounds));
+        j = others[tlsx::uniform_index(w[0], static_cast<std::uint32_t>(others.size()))];
+      }
+      const double du = energy_change(i, j);
+      const double u = tlsx::two_uniforms(accept, sweep, static_cast<std::uint32_t>(a)).u0;
+      if (du <= 0.0 || u < std::exp(-du / p.temperature)) {
+        std::swap(v_.species[i], v_.species[j]);
+        ++accepted;
+      }
+    }
+    return accepted;
+  }
+
+ private:
+  // Energy of particle i's pairs if it had species s, the pair with `skip` left out.
+  double pair_energy(int i, int s, int skip) const {
+    double e = 0.0;
+    for (int k = 0; k < v_.n; ++k) {
+      if (k == i || k == skip) continue;
+      double d2 = 0.0;
+      for (int d = 0; d < 3; ++d) {
+        const double dx = v_.box.minimum_image(v_.x(i, d) - v_.x(k, d), d);
+        d2 += dx * dx;
+      }
+      double v = 0.0, f_over_r = 0.0;
+      table_(s, v_.species[k]).evaluate(d2, v, f_over_r);
+      e += v;
+    }
+    return e;
+  }
+  double energy_change(int i, int j) const {
+    const int si = v_.species[i], sj = v_.species[j];
+    return pair_energy(i, sj, j) - pair_energy(i, si, j) + pair_energy(j, si, i) - pair_energy(j, sj, i);
+  }
+
+  const tlsx::PairTable& table_;
+  tlsx::ReplicaView v_;
+};
+
+// A KA2 lattice of 512 particles (box edge 7.5, largest pair cutoff 2.5) at a temperature where a
+// quarter of the swaps are accepted: most rounds of many attempts contain accepted swaps, a later
+// attempt overlaps a given accepted swap with probability ~0.5 (stale), and otherwise commutes.
+class SwapRoundsTest : public ::testing::Test {
+ protected:
+  static constexpr int kN = 512, kSweeps = 30;
+  SwapRoundsTest() : model_(tlsx::ka2_model()), table_(model_.pair_table()) {
+    params_.temperature = 10.0;
+    params_.swap_attempts = 150;
+    params_.seed = 2024;
+  }
+  tlsx::ReplicaBatch fresh() const {
+    tlsx::ReplicaBatch batch = tlsx::testing::lattice_batch(model_, kN, 1, 31u);
+    tlsx::build_neighbor_list(tlsx::SerialTeam{}, batch.view(0));
+    return batch;
+  }
+
+  struct Chain {
+    std::vector<std::vector<int>> species;  // after every sweep
+    tlsx::SwapCounts counts;                // summed over the sweeps
+  };
+  // kSweeps sweeps of swap_sweep in the given rounds (sweep counters 100, 101, ...).
+  Chain rounds_chain(tlsx::SwapRounds rounds) const {
+    tlsx::ReplicaBatch batch = fresh();
+    const tlsx::ReplicaView v = batch.view(0);
+    Chain c;
+    for (int s = 0; s < kSweeps; ++s) {
+      const tlsx::SwapCounts k = tlsx::swap_sweep(tlsx::SerialTeam{}, table_, v, params_, 5, 100 + s, rounds);
+      c.counts.attempted += k.attempted;
+      c.counts.accepted += k.accepted;
+      c.counts.rounds += k.rounds;
+      c.counts.stale += k.stale;
+      c.counts.commuted += k.commuted;
+      c.species.emplace_back(v.species, v.species + kN);
+    }
+    return c;
+  }
+  Chain reference_chain() const {
+    tlsx::ReplicaBatch batch = fresh();
+    const tlsx::ReplicaView v = batch.view(0);
+    SequentialSwapChain chain(table_, v);
+    Chain c;
+    for (int s = 0; s < kSweeps; ++s) {
+      c.counts.attempted += static_cast<std::uint64_t>(params_.swap_attempts);
+      c.counts.accepted += chain.sweep(params_, 5, 100 + s);
+      c.species.emplace_back(v.species, v.species + kN);
+    }
+    return c;
+  }
+
+  tlsx::Model model_;
+  tlsx::PairTable table_;
+  tlsx::MdParams params_;
+};
+
+// Number of sweeps after which two species sequences first differ (kSweeps if never).
+int first_difference(const std::vector<std::vector<int>>& a, const std::vector<std::vector<int>>& b) {
+  for (std::size_t s = 0; s < a.size() && s < b.size(); ++s)
+    if (a[s] != b[s]) return static_cast<int>(s);
+  return a.size() == b.size() ? static_cast<int>(a.size()) : static_cast<int>(std::min(a.size(), b.size()));
+}
+
+TEST_F(SwapRoundsTest, ConcurrentRoundsMakeTheSequentialDecisions) {
+  const Chain ref = reference_chain();
+  const double rate = double(ref.counts.accepted) / double(ref.counts.attempted);
+  std::printf("reference acceptance %.3f over %llu attempts\n", rate,
+              static_cast<unsigned long long>(ref.counts.attempted));
+  ASSERT_GT(rate, 0.15);  // rounds must contain accepted swaps
+  ASSERT_LT(rate, 0.85);  // and rejected ones
+  // The CUDA block's rounds (64, a stale attempt ends the round) and rounds that recompute every
+  // stale attempt on the spot.
+  for (const tlsx::SwapRounds rounds : {tlsx::SwapRounds{64, 0}, tlsx::SwapRounds{64, -1}}) {
+    SCOPED_TRACE("recompute budget " + std::to_string(rounds.recompute));
+    const Chain got = rounds_chain(rounds);
+    EXPECT_EQ(first_difference(got.species, ref.species), kSweeps);
+    EXPECT_EQ(got.counts.attempted, ref.counts.attempted);
+    EXPECT_EQ(got.counts.accepted, ref.counts.accepted);
+    std::printf("R = 64, budget %d: %llu rounds, %llu stale, %llu commuted\n", rounds.recompute,
+                static_cast<unsigned long long>(got.counts.rounds), static_cast<unsigned long long>(got.counts.stale),
+                static_cast<unsigned long long>(got.counts.commuted));
+    // Both paths were taken: attempts overlapping an accepted swap of their round, and attempts
+    // after an accepted swap that kept their concurrent dU.
+    EXPECT_GT(got.counts.stale, 50u);
+    EXPECT_GT(got.counts.commuted, 50u);
+    const std::uint64_t full_rounds = kSweeps * ((params_.swap_attempts + 63) / 64);
+    if (rounds.recompute < 0) {
+      EXPECT_EQ(got.counts.rounds, full_rounds);  // never cut short
+    } else {
+      // Every stale attempt ends a round and starts the next; the last round of a sweep ends whole.
+      EXPECT_GE(got.counts.rounds, got.counts.stale + kSweeps);
+      EXPECT_GT(got.counts.rounds, full_rounds);
+    }
+  }
+}
+
+TEST_F(SwapRoundsTest, RoundSizeAndRecomputeBudgetDoNotChangeTheChain) {
+  const Chain one = rounds_chain(tlsx::SwapRounds{1, 0});
+  EXPECT_EQ(one.counts.stale, 0u);  // a round of one attempt is the sequential chain itself
+  EXPECT_EQ(one.counts.commuted, 0u);
+  EXPECT_EQ(one.counts.rounds, one.counts.attempted);
+  for (int size : {7, 64})
+    for (int budget : {0, 3, -1}) {
+      SCOPED_TRACE("R = " + std::to_string(size) + ", budget " + std::to_string(budget));
+      const Chain got = rounds_chain(tlsx::SwapRounds{size, budget});
+      EXPECT_EQ(first_difference(got.species, one.species), kSweeps);
+      EXPECT_EQ(got.counts.accepted, one.counts.accepted);
+      EXPECT_GT(got.counts.stale, 0u);
+    }
+}
+
+// The commuting claim itself: a swap (k1, k2) whose particles are out of reach of i and j
+// (swap_within_reach false for both) leaves the energy change of swapping i and j exactly as it
+// was (up to the sign of an exact zero), while swaps within reach do change it.
+TEST_F(SwapRoundsTest, SwapsOutOfReachLeaveTheEnergyChangeUnchanged) {
+  tlsx::ReplicaBatch batch = fresh();
+  const tlsx::ReplicaView v = batch.view(0);
+  const double reach2 = tlsx::swap_reach2(table_);
+  std::mt19937 gen(8);
+  int out_of_reach = 0, changed_within = 0;
+  for (int t = 0; t < 4000; ++t) {
+    const int i = static_cast<int>(gen() % kN), j = static_cast<int>(gen() % kN);
+    const int k1 = static_cast<int>(gen() % kN), k2 = static_cast<int>(gen() % kN);
+    if (v.species[i] == v.species[j] || v.species[k1] == v.species[k2]) continue;
+    const double before = tlsx::swap_energy_change(table_, v, i, j);
+    std::swap(v.species[k1], v.species[k2]);
+    const double after = tlsx::swap_energy_change(table_, v, i, j);
+    std::swap(v.species[k1], v.species[k2]);
+    if (!tlsx::swap_within_reach(v, k1, i, j, reach2) && !tlsx::swap_within_reach(v, k2, i, j, reach2)) {
+      ++out_of_reach;
+      EXPECT_EQ(after, before) << i << " " << j << " " << k1 << " " << k2;  // +0 == -0
+    } else if (after != before) {
+      ++changed_within;
+    }
+  }
+  std::printf("%d swaps out of reach, %d within reach that changed dU\n", out_of_reach, changed_within);
+  EXPECT_GT(out_of_reach, 200);
+  EXPECT_GT(changed_within, 200);
+}
+
+// Acceptance statistics of the concurrent sweep against the sequential chain's from independent
+// random streams (different seeds): the rates agree within their errors (batch means over sweeps).
+TEST_F(SwapRoundsTest, AcceptanceRateMatchesTheSequentialChain) {
+  const int batches = 20, per_batch = 8;
+  auto batch_rates = [&](bool concurrent, std::uint64_t seed) {
+    tlsx::ReplicaBatch batch = fresh();
+    const tlsx::ReplicaView v = batch.view(0);
+    SequentialSwapChain chain(table_, v);
+    tlsx::MdParams p = params_;
+    p.seed = seed;
+    std::vector<double> rates(batches, 0.0);
+    for (int b = 0; b < batches; ++b)
+      for (int k = 0; k < per_batch; ++k) {
+        const std::uint64_t sweep = static_cast<std::uint64_t>(b * per_batch + k);
+        const std::uint64_t accepted =
+            concurrent ? tlsx::swap_sweep(tlsx::SerialTeam{}, table_, v, p, 0, sweep, tlsx::SwapRounds{64, 0}).accepted
+                       : chain.sweep(p, 0, sweep);
+        rates[b] += double(accepted) / (double(p.swap_attempts) * per_batch);
+      }
+    return rates;
+  };
+  auto mean_and_error = [&](const std::vector<double>& x) {
+    double mean = 0.0, var = 0.0;
+    for (double r : x) mean += r / batches;
+    for (double r : x) var += (r - mean) * (r - mean) / (batches - 1);
+    return std::pair<double, double>{mean, std::sqrt(var / batches)};
+  };
+  const auto [concurrent, e1] = mean_and_error(batch_rates(true, 11));
+  const auto [sequential, e2] = mean_and_error(batch_rates(false, 12));
+  const double z = (concurrent - sequential) / std::sqrt(e1 * e1 + e2 * e2);
+  std::printf("acceptance: concurrent %.4f +- %.4f, sequential %.4f +- %.4f, z = %.2f\n", concurrent, e1, sequential,
+              e2, z);
+  EXPECT_GT(e1, 0.0);
+  EXPECT_LT(std::fabs(z), 4.0);
 }
 
 }  // namespace

@@ -10,16 +10,20 @@
 //     MdReplicaState shared by the block is read by all and rewritten only inside single();
 //   - the GPU's data layout: column-major neighbour rows and the full-row force path (no scatter).
 // EmulatedBlockTeam mirrors src/kernels/cuda_block_team.cuh: strided for_each, reductions folded in a
-// fixed order and returned to every worker, single() = barrier, worker 0, barrier.
+// fixed order and returned to every worker, single() = barrier, worker 0, barrier, a shared_scratch()
+// owned by the block, and the block's concurrent_tasks (so swap sweeps run in rounds of 64).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -29,6 +33,7 @@
 #include "tlsx/engine/md.hpp"
 #include "tlsx/engine/minimize.hpp"
 #include "tlsx/engine/neighbor_list.hpp"
+#include "tlsx/engine/swap_mc.hpp"
 
 namespace {
 
@@ -73,15 +78,18 @@ class Barrier {
 };
 
 struct Block {
-  explicit Block(int workers) : size(workers), barrier(workers), partial_a(workers), partial_b(workers) {}
+  explicit Block(int workers)
+      : size(workers), barrier(workers), partial_a(workers), partial_b(workers), shared(tlsx::kTeamSharedDoubles) {}
   int size;
   Barrier barrier;
   std::vector<double> partial_a, partial_b;
+  std::vector<double> shared;  // the block's shared_scratch()
 };
 
 class EmulatedBlockTeam {
  public:
   static constexpr bool scatter_safe = false;
+  static constexpr int concurrent_tasks = 64;  // as CudaBlockTeam
   EmulatedBlockTeam(Block& block, int rank) : block_(&block), rank_(rank) {}
 
   template <class F>
@@ -121,6 +129,7 @@ class EmulatedBlockTeam {
     sync();
   }
   bool leader() const { return rank_ == 0; }
+  double* shared_scratch() const { return block_->shared.data(); }
 
  private:
   // Partials to the block, barrier, every worker folds them in rank order, barrier.
@@ -256,6 +265,46 @@ INSTANTIATE_TEST_SUITE_P(
                       MdCase{"nose_hoover", tlsx::Thermostat::nose_hoover, 0.005, 0.6, 0},
                       MdCase{"swaps", tlsx::Thermostat::berendsen, 0.005, 1.0, 10}),
     [](const ::testing::TestParamInfo<MdCase>& info) { return std::string(info.param.name); });
+
+// Swap sweeps alone, in the block's rounds of 64 attempts with four strided workers, against
+// SerialTeam's one attempt at a time: identical species after every sweep and identical counts on
+// every worker. The temperature is high enough that rounds contain accepted swaps that later
+// attempts of the round overlap (stale) or not (commuted).
+TEST_F(BlockTeamEmulation, SwapSweepsMatchSerialTeam) {
+  const int n = 512, sweeps = 12;
+  tlsx::ReplicaBatch serial = lattice_batch(model_, n, 1, 23u), emulated = lattice_batch(model_, n, 1, 23u);
+  const tlsx::ReplicaView vs = serial.view(0), ve = gpu_layout(emulated, 0);
+  tlsx::build_neighbor_list(tlsx::SerialTeam{}, vs);
+  run_block([&](const EmulatedBlockTeam& team, int) { tlsx::build_neighbor_list(team, ve); });
+  tlsx::MdParams p;
+  p.temperature = 10.0;
+  p.swap_attempts = 200;
+  p.seed = 5;
+  std::uint64_t accepted = 0, stale = 0, commuted = 0;
+  for (int s = 0; s < sweeps; ++s) {
+    SCOPED_TRACE("sweep " + std::to_string(s));
+    const tlsx::SwapCounts ref = tlsx::swap_sweep(tlsx::SerialTeam{}, table_, vs, p, 2, s);
+    std::vector<tlsx::SwapCounts> got(kWorkers);
+    run_block([&](const EmulatedBlockTeam& team, int w) { got[w] = tlsx::swap_sweep(team, table_, ve, p, 2, s); });
+    ASSERT_TRUE(std::equal(vs.species, vs.species + n, ve.species));
+    EXPECT_EQ(ref.stale, 0u);  // SerialTeam: rounds of one attempt
+    for (int w = 0; w < kWorkers; ++w) {
+      EXPECT_EQ(got[w].attempted, ref.attempted);
+      EXPECT_EQ(got[w].accepted, ref.accepted);
+      EXPECT_EQ(got[w].rounds, got[0].rounds);
+      EXPECT_EQ(got[w].stale, got[0].stale);
+      EXPECT_EQ(got[w].commuted, got[0].commuted);
+    }
+    accepted += ref.accepted;
+    stale += got[0].stale;
+    commuted += got[0].commuted;
+  }
+  std::printf("%llu accepted, %llu stale, %llu commuted\n", static_cast<unsigned long long>(accepted),
+              static_cast<unsigned long long>(stale), static_cast<unsigned long long>(commuted));
+  EXPECT_GT(accepted, static_cast<std::uint64_t>(sweeps * p.swap_attempts / 10));
+  EXPECT_GT(stale, 20u);
+  EXPECT_GT(commuted, 20u);
+}
 
 class BlockTeamEmulationMinimize : public BlockTeamEmulation,
                                    public ::testing::WithParamInterface<tlsx::MinimizeAlgorithm> {};
