@@ -106,7 +106,7 @@ run() {
 
   local bench_json="$out/bench.json"
   # shellcheck disable=SC2206
-  local -a bench_args=(${BENCH_ARGS:---backends cuda,cpu --replicas 512 --md-steps 1200 --quenches 512 --cpu-replicas 32 --cpu-md-steps 200 --cpu-quenches 16})
+  local -a bench_args=(${BENCH_ARGS:---backends cuda,cpu --replicas 512 --md-steps 1200 --quenches 512 --cpu-replicas 32 --cpu-md-steps 200 --cpu-quenches 16 --cpu-bands 16 --band-steps 50})
   echo "==== tlsx bench ${bench_args[*]}" | tee -a "$log"
   local t0=$SECONDS
   timeout 420 tlsx bench "${bench_args[@]}" --json >"$bench_json" 2>>"$log"
@@ -159,6 +159,27 @@ for k, (name, get) in enumerate(rows):
             ratio = f"{res['cuda'][keys[k]] / res['cpu'][keys[k]]:.3g}x"
         line += f" | {ratio}"
     print(line + " |")
+stages = {r["backend"]: r for r in d.get("stages", [])}
+scols = [b for b in ("cuda", "cpu") if b in stages]
+if scols:
+    print()
+    print(f"NEB bands of {d['band_images']} images ({d['band_steps']} FIRE steps each, batched); splittings of quartic double wells at 2 masses")
+    print()
+    print("| figure | " + " | ".join(scols) + (" | cuda/cpu |" if len(scols) == 2 else " |"))
+    print("| --- " * (len(scols) + 1 + (len(scols) == 2)) + "|")
+    srows = [("bands", "bands", lambda v: str(v)),
+             ("image force evaluations/s", "image_evaluations_per_s", f),
+             ("band steps/s", "band_steps_per_s", f),
+             ("double wells (x 2 masses)", "profiles", lambda v: str(v)),
+             ("splittings/s", "splittings_per_s", f)]
+    for name, key, fmt in srows:
+        line = f"| {name} | " + " | ".join(fmt(stages[b][key]) for b in scols)
+        if len(scols) == 2:
+            ratio = ""
+            if key.endswith("_per_s") and stages["cpu"][key] > 0:
+                ratio = f"{stages['cuda'][key] / stages['cpu'][key]:.3g}x"
+            line += f" | {ratio}"
+        print(line + " |")
 PY
   } >"$summary"
   echo

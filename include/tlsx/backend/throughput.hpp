@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "tlsx/core/json.hpp"
+#include "tlsx/engine/replica_batch.hpp"
+#include "tlsx/model/model.hpp"
 
 namespace tlsx {
 
@@ -58,6 +60,10 @@ struct ThroughputFigures {
 std::vector<ThroughputFigures> measure_throughput(const std::vector<std::string>& backends,
                                                   const ThroughputWorkload& workload,
                                                   std::vector<std::string>* skipped = nullptr);
+
+// `count` replicas of the workload's random starts (overlaps removed on the host, shared round-robin)
+// with Maxwell-Boltzmann velocities at T: where every timed run begins.
+ReplicaBatch throughput_starts(const Model& model, const ThroughputWorkload& workload, int count);
 
 // The figures as a table on stderr.
 void print_throughput_table(const std::vector<ThroughputFigures>& figures, const ThroughputWorkload& workload);

@@ -23,9 +23,10 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// `count` replicas: distinct random starts with overlaps removed (on the host), assigned round-robin,
-// each with its own Maxwell-Boltzmann velocities at T (glass id = replica index).
-ReplicaBatch starting_batch(const Model& model, const ThroughputWorkload& w, int count) {
+}  // namespace
+
+// Glass id of a replica's velocities = its index.
+ReplicaBatch throughput_starts(const Model& model, const ThroughputWorkload& w, int count) {
   const PairTable table = model.pair_table();
   const Box box = Box::cubic(model.box_length(w.n));
   const int distinct = std::max(1, std::min(w.distinct_starts, count));
@@ -40,6 +41,8 @@ ReplicaBatch starting_batch(const Model& model, const ThroughputWorkload& w, int
   }
   return batch;
 }
+
+namespace {
 
 // The size a backend runs: the CPU's defaults follow its thread count.
 ThroughputSize size_for(const std::string& backend, const ThroughputWorkload& w) {
@@ -60,7 +63,7 @@ ThroughputFigures measure(Backend& backend, const Model& model, const Throughput
   std::fprintf(stderr, "bench: %s (%s): %d replicas of %d particles\n", f.backend.c_str(), f.device.c_str(),
                size.replicas, w.n);
 
-  ReplicaBatch batch = starting_batch(model, w, size.replicas);
+  ReplicaBatch batch = throughput_starts(model, w, size.replicas);
   std::vector<MdReplicaState> states(size.replicas);
   for (int r = 0; r < size.replicas; ++r) states[r].glass = static_cast<std::uint32_t>(r);
   MdParams md;
