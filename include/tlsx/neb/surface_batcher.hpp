@@ -5,10 +5,10 @@
 // operations - tangents, springs, FIRE's global dot products - stay per band, on the host).
 //
 // A search only ever waits for its forces, so the batcher works like a barrier: a request blocks
-// its thread; when every running search has a request pending, the thread whose request completed
-// the set serves them all - one Backend::forces call over the images of every band, and one
-// Backend::minimize call per distinct MinimizeParams over the configurations to relax - and wakes
-// the others. With the CUDA backend, the images of 32 bands of 64 images are 2048 replicas, one
+// its thread; when every running search has a request pending, the thread that called run() serves
+// them all - one Backend::forces call over the images of every band, and one Backend::minimize call
+// per distinct MinimizeParams over the configurations to relax - and wakes the searches. The
+// backend is only ever called from that one thread (an OpenMP runtime keeps one thread pool). With the CUDA backend, the images of 32 bands of 64 images are 2048 replicas, one
 // block each, in one launch; with the CPU backend, the OpenMP loop runs over all of them instead
 // of over the images of one band.
 //
@@ -64,10 +64,9 @@ class SurfaceBatcher {
  private:
   struct Request;
   void submit_and_wait(Request& request, std::unique_lock<std::mutex>& lock);
-  void serve_pending();                 // with the mutex held; every live job is waiting
+  void serve_pending();                 // with the mutex held; every running job is waiting
   void serve_forces(const std::vector<Request*>& requests);
   void serve_minimize(const std::vector<Request*>& requests);
-  void job_ended();
   ReplicaBatch& batch_of(int count, int n);
 
   Backend& backend_;
@@ -75,7 +74,8 @@ class SurfaceBatcher {
   Box box_;
   double skin_;
   std::mutex mutex_;
-  std::condition_variable served_;
+  std::condition_variable work_;    // to the serving thread: a request or a job's end
+  std::condition_variable served_;  // to the jobs: a round has been served
   int live_ = 0;                        // jobs of the current run() still running
   std::vector<Request*> pending_;
   ReplicaBatch batch_;                  // reused while the shape stays the same

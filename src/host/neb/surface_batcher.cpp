@@ -68,26 +68,32 @@ void SurfaceBatcher::run(int jobs, const std::function<void(int)>& job) {
       } catch (...) {
         errors[static_cast<std::size_t>(k)] = std::current_exception();
       }
-      job_ended();
+      std::lock_guard<std::mutex> lock(mutex_);
+      --live_;
+      work_.notify_one();
     });
+  }
+  // This thread serves every round: the backend is always called from the thread that called run()
+  // (an OpenMP backend then keeps one thread pool instead of starting one per calling thread).
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      work_.wait(lock, [this] { return live_ == 0 || static_cast<int>(pending_.size()) == live_; });
+      if (live_ == 0) break;
+      serve_pending();
+    }
   }
   for (std::thread& t : threads) t.join();
   for (const std::exception_ptr& e : errors)
     if (e) std::rethrow_exception(e);
 }
 
-void SurfaceBatcher::job_ended() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  --live_;
-  // The jobs still running may all be waiting for this one.
-  if (live_ > 0 && static_cast<int>(pending_.size()) == live_) serve_pending();
-}
-
 void SurfaceBatcher::submit_and_wait(Request& request, std::unique_lock<std::mutex>& lock) {
   pending_.push_back(&request);
-  if (static_cast<int>(pending_.size()) >= std::max(live_, 1)) {
-    serve_pending();
+  if (live_ == 0) {
+    serve_pending();  // outside run(): served at once by the caller
   } else {
+    work_.notify_one();
     served_.wait(lock, [&request] { return request.done; });
   }
   if (request.error) std::rethrow_exception(request.error);

@@ -396,8 +396,8 @@ StageRunResult run_neb_stage(NebStage& stage, Backend& backend, const StageRunCo
   // Inside a round (minutes to hours on a CPU), the line advances with every finished search.
   if (control.progress) stage.on_pair_searched = [&stage, &progress, &good](std::size_t done_in_round) {
     char extra[96];
-    std::snprintf(extra, sizeof extra, "good DW=%lld (rounds done) round of %d in flight",
-                  static_cast<long long>(good), stage.pairs_in_flight());
+    std::snprintf(extra, sizeof extra, "good DW=%lld before this round of %d pairs", static_cast<long long>(good),
+                  stage.pairs_in_flight());
     progress.update(static_cast<double>(stage.items_done() + done_in_round), extra);
   };
   const StageRunResult result = run_checkpointed(steps, progress, control);
