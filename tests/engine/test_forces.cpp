@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -186,6 +187,58 @@ TEST(NeighborList, OverflowGrowsCapacityAndGivesExactForces) {
   EXPECT_GT(batch.neighbor_capacity(), before);
   const auto ref = direct_sum(model, batch.box(), batch.pos(0), batch.species(0), 343);
   EXPECT_NEAR(fr.energy, ref.energy, 1e-10 * std::fabs(ref.energy));
+}
+
+// forces_reusing_lists keeps a slot's list while no particle moved more than skin/2, and gives the
+// forces of a freshly built list bit for bit: over a random walk of small steps (lists reused,
+// then rebuilt once the walk exceeds skin/2), a slot handed another glass (invalidated), and a
+// compression that overflows the rows (capacity grown, every list rebuilt).
+TEST(NeighborList, ReusedListsGiveTheForcesOfFreshListsBitwise) {
+  const tlsx::Model model = tlsx::ka2_model();
+  const tlsx::PairTable table = model.pair_table();
+  const int n = 343;  // 216 would list all pairs (capacity n - 1): no overflow to test
+  tlsx::ReplicaBatch fresh = lattice_batch(model, n, 2, 31u), reused = lattice_batch(model, n, 2, 31u);
+  tlsx::CpuBackend cpu(2);
+  std::mt19937 gen(8);
+  std::uniform_real_distribution<double> step(-0.02, 0.02);
+  const auto expect_same = [&](const char* what) {
+    const std::vector<tlsx::ForceResult> a = cpu.forces(fresh, table), b = cpu.forces_reusing_lists(reused, table);
+    for (int r = 0; r < 2; ++r) {
+      EXPECT_EQ(std::memcmp(&a[r].energy, &b[r].energy, sizeof(double)), 0) << what << " replica " << r;
+      EXPECT_EQ(std::memcmp(&a[r].virial, &b[r].virial, sizeof(double)), 0) << what << " replica " << r;
+      EXPECT_EQ(std::memcmp(fresh.force(r), reused.force(r), 3 * n * sizeof(double)), 0) << what << " replica " << r;
+    }
+  };
+  const auto move_both = [&](double scale) {
+    for (int k = 0; k < 2 * 3 * n; ++k) {
+      const double d = scale * step(gen);
+      fresh.positions()[k] += d;
+      reused.positions()[k] += d;
+    }
+  };
+  expect_same("first call");
+  const int builds_start = reused.neighbor_builds(0);
+  for (int s = 0; s < 40; ++s) {
+    move_both(1.0);
+    expect_same("random walk");
+  }
+  const int walk_builds = reused.neighbor_builds(0) - builds_start;
+  EXPECT_GT(walk_builds, 0) << "the walk must exceed skin/2 at least once";
+  EXPECT_LT(walk_builds, 20) << "most calls must reuse the list";
+  // Slot 1 gets slot 0's glass (positions and species): invalidated, so rebuilt.
+  for (tlsx::ReplicaBatch* b : {&fresh, &reused}) {
+    b->copy_replica_from(*b, 0, 1);
+    b->invalidate_neighbor_list(1);
+  }
+  const int before = reused.neighbor_builds(1);
+  expect_same("slot handed another glass");
+  EXPECT_EQ(reused.neighbor_builds(1), before + 1);
+  // Compressed towards a corner: rows overflow, the capacity grows and both batches rebuild.
+  for (tlsx::ReplicaBatch* b : {&fresh, &reused})
+    for (int k = 0; k < 2 * 3 * n; ++k) b->positions()[k] *= 0.45;
+  const int capacity = reused.neighbor_capacity();
+  expect_same("after an overflow");
+  EXPECT_GT(reused.neighbor_capacity(), capacity);
 }
 
 }  // namespace

@@ -23,6 +23,15 @@ class Backend {
   // Potential energy, virial and forces of every replica (builds the neighbour lists).
   virtual std::vector<ForceResult> forces(ReplicaBatch& batch, const PairTable& table) = 0;
 
+  // The same, bit for bit, but a replica's list is rebuilt only when a particle moved more than
+  // skin/2 since its last build (or it was invalidated): for callers that evaluate nearby
+  // configurations in the same slots again and again (the NEB bands of neb/surface_batcher.hpp).
+  // Bitwise equal because rows are in index order and entries beyond a pair's cutoff add exact
+  // zeros (engine/neighbor_list.hpp). The default rebuilds every time.
+  virtual std::vector<ForceResult> forces_reusing_lists(ReplicaBatch& batch, const PairTable& table) {
+    return forces(batch, table);
+  }
+
   // Advances every replica by `steps` MD steps; when params.swap_every > 0, a swap sweep of
   // params.swap_attempts attempts follows every swap_every steps. states[r] carries replica r's
   // thermostat, counters and statistics (states.size() == batch.size()).

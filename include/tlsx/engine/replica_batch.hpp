@@ -37,8 +37,12 @@ class ReplicaBatch {
 
   // True when some row of replica r overflowed at its last build; clears the flag.
   bool take_overflow(int r);
-  // Grows every row's capacity (after an overflow); lists must be rebuilt.
+  // Grows every row's capacity (after an overflow); every list is marked for rebuilding.
   void grow_neighbor_capacity();
+  // Marks replica r's list for rebuilding at the next update_neighbor_list (e.g. after its species
+  // changed outside a swap sweep, which per-pair list cutoffs do not follow). A batch starts with
+  // every list marked.
+  void invalidate_neighbor_list(int r);
   int neighbor_builds(int r) const { return status_[std::size_t(r) * 2 + 1]; }
 
   // Copies replica r of `other` (same n) into replica r_to of this batch (positions, velocities,

@@ -12,10 +12,13 @@
 // block each, in one launch; with the CPU backend, the OpenMP loop runs over all of them instead
 // of over the images of one band.
 //
-// Determinism: both backends compute every replica independently of the others in its batch (a
-// neighbour list built from scratch per call, per-replica minimisers), so a search returns bit for
-// bit what it returns when run alone; only the grouping changes. Tested in
-// tests/neb/test_surface_batcher.cpp.
+// Determinism: both backends compute every replica independently of the others in its batch
+// (per-replica minimisers; per-replica forces through Backend::forces_reusing_lists, whose result
+// does not depend on where or how often a slot's neighbour list was built), so a search returns bit
+// for bit what it returns when run alone; only the grouping changes. The force batch and its slots'
+// lists persist from round to round: an image moves little per FIRE step, so most rounds reuse the
+// lists (a slot whose species change is rebuilt). Tested in tests/neb/test_surface_batcher.cpp and
+// tests/pipeline/test_neb_stage.cpp.
 #include <condition_variable>
 #include <cstdint>
 #include <functional>

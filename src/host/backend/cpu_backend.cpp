@@ -44,11 +44,23 @@ void for_replicas_growing_lists(ReplicaBatch& batch, int threads, F&& f) {
 }  // namespace
 
 std::vector<ForceResult> CpuBackend::forces(ReplicaBatch& batch, const PairTable& table) {
+  return forces_with(batch, table, false);
+}
+
+std::vector<ForceResult> CpuBackend::forces_reusing_lists(ReplicaBatch& batch, const PairTable& table) {
+  return forces_with(batch, table, true);
+}
+
+std::vector<ForceResult> CpuBackend::forces_with(ReplicaBatch& batch, const PairTable& table, bool reuse_lists) {
   std::vector<ForceResult> out(batch.size());
   for_replicas_growing_lists(batch, threads_, [&](int r) {
     const SerialTeam team;
     const ReplicaView v = batch.view(r);
-    build_neighbor_list(team, v);
+    // After an overflow the capacity grows and every list is marked, so the rerun rebuilds.
+    if (reuse_lists)
+      update_neighbor_list(team, v);
+    else
+      build_neighbor_list(team, v);
     if (v.nbr.status[0]) return true;
     out[r] = compute_forces(team, table, v);
     return false;

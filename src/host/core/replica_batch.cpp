@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "tlsx/engine/neighbor_list.hpp"
 
@@ -22,7 +23,8 @@ ReplicaBatch::ReplicaBatch(int n, int count, const Box& box, double list_cutoff,
   pos_.assign(c * 3 * nn, 0.0);
   vel_.assign(c * 3 * nn, 0.0);
   force_.assign(c * 3 * nn, 0.0);
-  reference_.assign(c * 3 * nn, 0.0);
+  // No list built yet: an infinite reference makes update_neighbor_list rebuild.
+  reference_.assign(c * 3 * nn, std::numeric_limits<double>::infinity());
   scratch_.assign(c * kScratchVectors * 3 * nn, 0.0);
   species_.assign(c * nn, 0);
   count_nb_.assign(c * nn, 0);
@@ -70,6 +72,11 @@ bool ReplicaBatch::take_overflow(int r) {
 void ReplicaBatch::grow_neighbor_capacity() {
   capacity_ = std::min(n_ - 1, capacity_ * 2);
   index_.assign(std::size_t(count_) * n_ * capacity_, 0);
+  std::fill(reference_.begin(), reference_.end(), std::numeric_limits<double>::infinity());
+}
+
+void ReplicaBatch::invalidate_neighbor_list(int r) {
+  std::fill_n(reference_.begin() + std::size_t(r) * 3 * n_, 3 * n_, std::numeric_limits<double>::infinity());
 }
 
 void ReplicaBatch::copy_replica_from(const ReplicaBatch& other, int r_from, int r_to) {

@@ -20,11 +20,15 @@ struct SurfaceBatcher::Request {
   double* x_inout = nullptr;      // minimize: one configuration, relaxed in place
   const MinimizeParams* params = nullptr;
   MinimizeResult result;          // minimize
+  int job = 0;                    // the run() job that asked (0 outside run())
   std::exception_ptr error;
   bool done = false;
 };
 
 namespace {
+
+// The job of run() this thread is running (0 on any other thread).
+thread_local int current_job = 0;
 
 // Minimisations with equal parameters share a Backend::minimize call.
 bool same_params(const MinimizeParams& a, const MinimizeParams& b) {
@@ -63,6 +67,7 @@ void SurfaceBatcher::run(int jobs, const std::function<void(int)>& job) {
   threads.reserve(static_cast<std::size_t>(jobs));
   for (int k = 0; k < jobs; ++k) {
     threads.emplace_back([this, k, &job, &errors] {
+      current_job = k;
       try {
         job(k);
       } catch (...) {
@@ -100,6 +105,9 @@ void SurfaceBatcher::submit_and_wait(Request& request, std::unique_lock<std::mut
 }
 
 void SurfaceBatcher::serve_pending() {
+  // In job order, not arrival order: a band's images then keep their slots from round to round
+  // (and their neighbour lists with them) while the set of running jobs stays the same.
+  std::stable_sort(pending_.begin(), pending_.end(), [](const Request* a, const Request* b) { return a->job < b->job; });
   std::vector<Request*> forces, minimize;
   for (Request* r : pending_) (r->kind == Request::Kind::forces ? forces : minimize).push_back(r);
   pending_.clear();
@@ -134,9 +142,14 @@ void SurfaceBatcher::serve_forces(const std::vector<Request*>& requests) {
   for (const Request* r : requests)
     for (int c = 0; c < r->count; ++c, ++slot) {
       std::copy_n(r->x + c * m, m, batch.pos(slot));
-      std::copy(r->species->begin(), r->species->end(), batch.species(slot));
+      // A slot keeps its neighbour list from round to round (images move little per FIRE step);
+      // a slot that now holds another glass must rebuild, whatever the positions.
+      if (!std::equal(r->species->begin(), r->species->end(), batch.species(slot))) {
+        std::copy(r->species->begin(), r->species->end(), batch.species(slot));
+        batch.invalidate_neighbor_list(slot);
+      }
     }
-  const std::vector<ForceResult> results = backend_.forces(batch, table_);
+  const std::vector<ForceResult> results = backend_.forces_reusing_lists(batch, table_);
   ++stats_.backend_calls;
   stats_.force_replicas += total;
   slot = 0;
@@ -180,6 +193,7 @@ void SurfaceBatcher::serve_minimize(const std::vector<Request*>& requests) {
 void SurfaceBatcher::evaluate(const std::vector<int>& species, const double* x, int count, double* energy,
                               double* force) {
   Request request;
+  request.job = current_job;
   request.kind = Request::Kind::forces;
   request.species = &species;
   request.x = x;
@@ -192,6 +206,7 @@ void SurfaceBatcher::evaluate(const std::vector<int>& species, const double* x, 
 
 MinimizeResult SurfaceBatcher::minimize(const std::vector<int>& species, double* x, const MinimizeParams& params) {
   Request request;
+  request.job = current_job;
   request.kind = Request::Kind::minimize;
   request.species = &species;
   request.x_inout = x;
