@@ -64,7 +64,7 @@ struct TableIRow {
   std::int64_t inherent_structures = 0;  // N_IS: sum over glasses of the distinct IS found by exploration
   std::int64_t candidates = 0;    // IS pairs with T(a->b) >= 1 and T(b->a) >= 1
   std::int64_t double_wells = -1; // N_DW: good rows (status 0); -1 before the NEB stage
-  std::vector<std::int64_t> tls;  // N_TLS per mass: good rows with E + error < T_Q; empty before splitting
+  std::vector<std::int64_t> tls;  // N_TLS per mass: good rows with E < T_Q; empty before splitting
   double is_per_glass = 0;        // N_IS / N_g
   double dw_per_is = 0;           // N_DW / N_IS (NaN before the NEB stage)
   std::vector<double> tls_per_dw; // N_TLS / N_DW per mass

@@ -101,7 +101,7 @@ struct LibraryDoubleWells {
 
   // Filled by the splitting stage: rows x masses (m~ of the root attribute `masses`).
   std::vector<double> splitting, Delta, Delta0, Gamma;
-  std::vector<std::uint8_t> is_tls;              // E + splitting_error < T_Q of that mass (quantum::counts_as_tls), good rows only
+  std::vector<std::uint8_t> is_tls;              // E < T_Q of that mass (quantum::counts_as_tls), good rows only
   // rows x masses x 5: the five lowest levels eps_1..eps_5 from the lower minimum (docs/quantum.md).
   // Absent in files written before this column existed: read as NaN.
   std::vector<double> levels;

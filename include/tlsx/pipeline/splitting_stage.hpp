@@ -6,8 +6,8 @@
 //   splitting_error  its estimated absolute error (grid change and rounding floor)
 //   levels           eps_1..eps_5 from the lower minimum
 //   Delta            Eq. 13;  Delta0  Eq. 15 (WKB);  Gamma  Eq. 14 (WKB)
-//   is_tls           E + splitting_error < T_Q = 2 pi / m~ (Eq. 9 with the error bar:
-//                    quantum::counts_as_tls, the criterion tlsx analyze counts with)
+//   is_tls           E < T_Q = 2 pi / m~ (Eq. 9; quantum::counts_as_tls, the criterion tlsx
+//                    analyze counts with)
 // Entries are NaN (is_tls 0) for rows that are not good and for good rows whose profile is not a
 // double well or whose levels could not be converged. Good rows whose E lies below the rounding
 // floor of double precision (deep, nearly symmetric wells: E below ~1e-13 for levels ~ 0.02) keep

@@ -38,13 +38,12 @@ enum class SplittingStatus : int {
   no_levels,          // the level search failed
 };
 
-// The TLS criterion of the paper (Sec. III C, Eq. 9), E < T_Q, applied with the error bar: a double
-// well counts as a TLS when E + E_error < T_Q, so that no row is counted on a splitting that its
-// numerical uncertainty could put above T_Q. (E_error is ~1e-4 E for resolved splittings; for
-// unresolved ones below the rounding floor, E + E_error is still orders of magnitude below T_Q.)
-// The one definition used by the splitting stage (is_tls) and by tlsx analyze (N_TLS, n_0).
-TLSX_HD inline bool counts_as_tls(double E, double E_error, double T_Q) {
-  return fabs(E) <= DBL_MAX && fabs(E_error) <= DBL_MAX && E + E_error < T_Q;  // finite (NaN compares false)
+// The TLS criterion of the paper (Sec. III C, Eq. 9): a double well with a computed splitting
+// E < T_Q = 2 pi / m~. The one definition used by the splitting stage (is_tls) and by tlsx analyze
+// (N_TLS, n_0). E's error bar (splitting_error, ~1e-4 E when resolved) is stored beside it and not
+// part of the criterion; rows below the rounding floor (E ~ 1e-13 and less) are TLS either way.
+TLSX_HD inline bool counts_as_tls(double E, double T_Q) {
+  return fabs(E) <= DBL_MAX && E < T_Q;  // a finite E (NaN compares false)
 }
 
 struct SplittingResult {
@@ -68,7 +67,7 @@ struct SplittingResult {
   double V_min = 0.0;             // the lower minimum's energy on the profile's own energy scale
   double s_origin = 0.0;          // the lower minimum on the profile's own arc length
   bool reversed = false;          // the profile's second minimum is the lower one
-  bool is_tls = false;            // counts_as_tls(E, E_error, T_Q)
+  bool is_tls = false;            // counts_as_tls(E, T_Q): E < T_Q
   int grid_points = 0;            // interior points of the finest grid
   double grid_spacing = 0.0;
   int grids = 0;                  // grids solved (each twice as fine as the last)
@@ -138,7 +137,7 @@ TLSX_HD inline SplittingResult splitting_of(const DoubleWell& dw, double mass,
   out.grids = g.grids;
   out.resolved = g.status == GridStatus::converged && out.E_error <= opt.grid.tol_E * fabs(out.E);
   out.status = out.resolved ? SplittingStatus::ok : SplittingStatus::unresolved;
-  out.is_tls = counts_as_tls(out.E, out.E_error, out.T_Q);
+  out.is_tls = counts_as_tls(out.E, out.T_Q);
 
   // WKB (Eqs. 14-15) on the continuous potential.
   const double eps1 = out.levels[0], eps2 = out.levels[1];

@@ -98,7 +98,7 @@ void run_library(const SplittingCliOptions& o, const std::vector<double>& masses
   for (std::size_t j = 0; j < masses.size(); ++j)
     std::fprintf(stderr,
                  "  m~ = %g: T_Q = %.4g, E resolved for %zu, below the rounding floor for %zu, failed for %zu; "
-                 "TLS (E + error < T_Q): %zu\n",
+                 "TLS (E < T_Q): %zu\n",
                  masses[j], lib.T_Q[j], s.resolved[j], s.below_floor[j], s.failed[j], s.tls[j]);
   std::fprintf(stderr, "  wrote %s\n", out.c_str());
   if (!o.json) return;

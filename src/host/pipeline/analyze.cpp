@@ -43,12 +43,10 @@ bool is_good(const LibraryDoubleWells& dw, std::size_t row) {
   return dw.status[row] == static_cast<int>(DoubleWellStatus::good);
 }
 
-// Entry `at` (row x mass) of a library with splittings counts as a TLS below T_Q (the splitting
-// stage's criterion; a library from before the splitting_error column, read with NaN errors,
-// counts E < T_Q).
+// Entry `at` (row x mass) of a library with splittings counts as a TLS (the splitting stage's
+// criterion, quantum::counts_as_tls: E < T_Q).
 bool row_is_tls(const LibraryDoubleWells& dw, std::size_t at, double T_Q) {
-  const double error = at < dw.splitting_error.size() && std::isfinite(dw.splitting_error[at]) ? dw.splitting_error[at] : 0.0;
-  return quantum::counts_as_tls(dw.splitting[at], error, T_Q);
+  return quantum::counts_as_tls(dw.splitting[at], T_Q);
 }
 
 // Finite values of a rows x masses column for good rows of one protocol, sorted.
@@ -280,7 +278,7 @@ AnalysisReport analyze_library(const Library& lib, const AnalysisOptions& option
       ma.Delta0 = sorted_good_values(dw.Delta0, dw, protocol_of_glass, static_cast<int>(p), m, M);
       ma.n_of_E = density_of_splittings(ma.E, grids[m], particles_times_glasses);
 
-      // TLS per glass: good rows with E < T_Q (Sec. III C), error bar included (counts_as_tls).
+      // TLS per glass: good rows with E < T_Q (Sec. III C, counts_as_tls).
       std::vector<std::int64_t> tls_per_glass(pa.glass_rows.size(), 0);
       for (std::size_t r = 0; r < dw.size(); ++r) {
         const auto g = static_cast<std::size_t>(dw.glass[r]);
@@ -324,7 +322,7 @@ AnalysisReport analyze_library(const Library& lib, const AnalysisOptions& option
                              " good rows have no splitting (NaN) and are left out of N_TLS, n(E) and the CDFs");
   if (tls_flag_mismatch > 0)
     report.notes.push_back(std::to_string(tls_flag_mismatch) +
-                           " (row, mass) entries have an is_tls flag that disagrees with E + splitting_error < T_Q; counts use the latter");
+                           " (row, mass) entries have an is_tls flag that disagrees with E < T_Q; counts use E < T_Q");
   if (have_splitting && options.bootstrap < 2)
     report.notes.push_back("bootstrap disabled (fewer than 2 resamples): n_0 has no error bar");
   return report;

@@ -179,7 +179,7 @@ void write_library(const std::string& path, Library lib) {
         column(d, "Delta", dw.Delta, "diagonal splitting, paper Eq. 13", {rows, m});
         column(d, "Delta0", dw.Delta0, "tunnelling matrix element (WKB), paper Eq. 15", {rows, m});
         column(d, "Gamma", dw.Gamma, "decay rate (WKB), paper Eq. 14", {rows, m});
-        column(d, "is_tls", dw.is_tls, "good row with E + splitting_error < T_Q of the mass (TLS)", {rows, m});
+        column(d, "is_tls", dw.is_tls, "good row with E < T_Q of the mass (TLS)", {rows, m});
         // A library filled by code that predates the levels column stores them as unknown (NaN).
         const std::vector<double> levels =
             dw.levels.empty() ? std::vector<double>(rows * m * kLibraryLevels, std::nan("")) : dw.levels;
