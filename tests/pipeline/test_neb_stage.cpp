@@ -311,8 +311,8 @@ TEST(NebStage, StopAndResumeEqualsUninterruptedRun) {
   std::remove(ckpt.c_str());
 }
 
-// Both items in one round: their bands run at once, their images sharing every Backend::forces
-// call, and the library is bit for bit the one-item-per-round library.
+// Both items in flight at once: their bands share every Backend::forces call, and the library is
+// bit for bit the one-at-a-time library.
 TEST(NebStage, PairsInFlightShareBackendCallsAndGiveTheSameLibrary) {
   Progress::quiet = true;
   NebStageOptions o = small_options();
@@ -320,9 +320,35 @@ TEST(NebStage, PairsInFlightShareBackendCallsAndGiveTheSameLibrary) {
   CpuBackend cpu(2);
   NebStage stage(input(), o);
   ASSERT_GE(stage.items_total(), 2u);
-  stage.step(cpu);
-  EXPECT_TRUE(stage.finished()) << "one round takes up to pairs_in_flight items";
+  while (!stage.finished()) stage.step(cpu);
   expect_same_library(stage.library(), reference_run());
+}
+
+// A stop while the second search is in flight (it is cancelled), then a resume with another
+// pairs_in_flight (speed only, not part of the configuration): the uninterrupted library.
+TEST(NebStage, StopWithSearchesInFlightAndResumeEqualsUninterruptedRun) {
+  Progress::quiet = true;
+  NebStageOptions o = small_options();
+  o.pairs_in_flight = 2;
+  const std::string ckpt = tlsx::testing::temp_path("neb_in_flight.ckpt");
+  std::remove(ckpt.c_str());
+  CpuBackend cpu(2);
+  {
+    NebStage first(input(), o);
+    StageRunControl control;
+    control.checkpoint_path = ckpt;
+    control.checkpoint_every = 0;
+    control.stop_after = 1;
+    const StageRunResult r = run_neb_stage(first, cpu, control);
+    EXPECT_FALSE(r.complete);
+    EXPECT_EQ(first.items_done(), 1u);
+  }  // the stage ends here with the second search still in flight: cancelled
+  o.pairs_in_flight = 1;
+  NebStage second = NebStage::resume(ckpt, input(), o);
+  EXPECT_EQ(second.items_done(), 1u);
+  EXPECT_TRUE(run_neb_stage(second, cpu, StageRunControl{}).complete);
+  expect_same_library(second.library(), reference_run());
+  std::remove(ckpt.c_str());
 }
 
 TEST(NebStage, CheckpointFromOtherOptionsIsRefused) {

@@ -5,8 +5,8 @@
 // operations - tangents, springs, FIRE's global dot products - stay per band, on the host).
 //
 // A search only ever waits for its forces, so the batcher works like a barrier: a request blocks
-// its thread; when every running search has a request pending, the thread that called run() serves
-// them all - one Backend::forces call over the images of every band, and one Backend::minimize call
+// its thread; when every running search has a request pending, the thread that drives the jobs
+// (run(), or serve_until_ended for a stream of jobs) serves them all - one Backend::forces call over the images of every band, and one Backend::minimize call
 // per distinct MinimizeParams over the configurations to relax - and wakes the searches. The
 // backend is only ever called from that one thread (an OpenMP runtime keeps one thread pool). With the CUDA backend, the images of 32 bands of 64 images are 2048 replicas, one
 // block each, in one launch; with the CPU backend, the OpenMP loop runs over all of them instead
@@ -20,6 +20,8 @@
 // lists (a slot whose species change is rebuilt). Tested in tests/neb/test_surface_batcher.cpp and
 // tests/pipeline/test_neb_stage.cpp.
 #include <condition_variable>
+#include <exception>
+#include <thread>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -41,19 +43,36 @@ struct SurfaceBatcherStats {
 
 class SurfaceBatcher {
  public:
+  // Thrown into a job by its next request once cancel() has been called.
+  struct Cancelled : std::exception {
+    const char* what() const noexcept override { return "path search cancelled"; }
+  };
+
   // All searches share the model (pair table), the box and the neighbour-list skin; each brings
   // its own species (glasses may differ).
   SurfaceBatcher(Backend& backend, const PairTable& table, const Box& box, double skin);
+  ~SurfaceBatcher();  // cancel()
   SurfaceBatcher(const SurfaceBatcher&) = delete;
   SurfaceBatcher& operator=(const SurfaceBatcher&) = delete;
 
   // Runs job(0), ..., job(jobs - 1) at once, one thread each, and returns when all have ended.
-  // The jobs' AtomisticSurfaces (built on this batcher) have their requests served together. An
-  // exception of a job ends that job only; after all have ended, the one of the lowest k is
-  // rethrown. Not reentrant (one run at a time).
+  // An exception of a job ends that job only; after all have ended, the one of the lowest k is
+  // rethrown.
   void run(int jobs, const std::function<void(int job)>& job);
 
-  // Requests (called by AtomisticSurface). Outside run() they are served at once, alone.
+  // A stream of jobs (the NEB stage's pairs in flight): job k starts, on a thread of its own, as
+  // soon as fewer than `window` jobs run and jobs 0..k-1 have started. Nothing runs until
+  // serve_until_ended is called.
+  void start_jobs(int count, int window, std::function<void(int job)> job);
+  // On the calling thread: serves rounds (starting jobs as room frees up) until job k has ended;
+  // rethrows the job's exception. Between calls the running jobs simply wait for their requests.
+  void serve_until_ended(int k);
+  // Ends the stream: the jobs still running get Cancelled from their next request (and end), the
+  // threads are joined, and the batcher can start another stream.
+  void cancel();
+
+  // Requests (called by AtomisticSurface). From a job's thread they wait for the round; from any
+  // other thread they are served at once, alone.
   // Energies and forces of `count` configurations of n = species.size() particles (SoA, 3n each).
   void evaluate(const std::vector<int>& species, const double* x, int count, double* energy, double* force);
   // Minimises x (3n doubles, in place) with `params`.
@@ -67,7 +86,8 @@ class SurfaceBatcher {
  private:
   struct Request;
   void submit_and_wait(Request& request, std::unique_lock<std::mutex>& lock);
-  void serve_pending();                 // with the mutex held; every running job is waiting
+  void start_ready_jobs();                        // with the mutex held
+  void serve(std::vector<Request*>& requests);    // with the mutex held; empties `requests`
   void serve_forces(const std::vector<Request*>& requests);
   void serve_minimize(const std::vector<Request*>& requests);
   ReplicaBatch& batch_of(int count, int n);
@@ -76,12 +96,19 @@ class SurfaceBatcher {
   PairTable table_;
   Box box_;
   double skin_;
-  std::mutex mutex_;
-  std::condition_variable work_;    // to the serving thread: a request or a job's end
-  std::condition_variable served_;  // to the jobs: a round has been served
-  int live_ = 0;                        // jobs of the current run() still running
+  mutable std::mutex mutex_;
+  std::condition_variable work_;    // to the serving thread: a request, a job's end
+  std::condition_variable served_;  // to the jobs: a round has been served, or cancel()
+  // The stream.
+  std::function<void(int)> job_;
+  int job_count_ = 0, window_ = 1, next_start_ = 0;
+  int live_ = 0;                    // jobs started and not ended
+  bool cancelled_ = false;
+  std::vector<char> ended_;
+  std::vector<std::exception_ptr> errors_;
+  std::vector<std::thread> threads_;
   std::vector<Request*> pending_;
-  ReplicaBatch batch_;                  // reused while the shape stays the same
+  ReplicaBatch batch_;              // reused while the shape stays the same
   SurfaceBatcherStats stats_;
 };
 

@@ -8,14 +8,19 @@
 // that are not inherent structures of the library yet become new /inherent_structures rows
 // (first_quench = -1, first_seen = NaN, coordinates stored).
 //
-// The work is a list of items, one per candidate pair, in the order of the transitions table, run
-// in rounds of NebStageOptions::pairs_in_flight items whose path searches run at once. An item
-// depends only on the input library, the options and the rows produced by the rounds before it
-// (which decide whether an elementary pair is already known; the ids of new minima are given in
-// item order). So a checkpoint between two rounds and a resume reproduce the uninterrupted library
-// exactly.
+// The work is a list of items, one per candidate pair, in the order of the transitions table. The
+// path search of an item depends only on the input library and the options: an elementary pair of a
+// split path is skipped when the dynamics sampled it (a /transitions row), and otherwise run. So the
+// searches are independent and NebStageOptions::pairs_in_flight of them run at once, as a stream:
+// the next starts as soon as one ends (neb/surface_batcher.hpp). Their results are recorded in item
+// order: the ids of new minima follow that order, and an elementary pair that an earlier item has
+// already recorded is not recorded again (it counts as already sampled, as it would have been had
+// the items run one after another). The library is therefore the same for any pairs_in_flight, any
+// backend and thread count, and a checkpoint after any recorded item and a resume reproduce the
+// uninterrupted library exactly.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,10 +43,9 @@ struct NebStageOptions {
   double minimize_tolerance = 1e-10; // intermediate minima are relaxed to this largest force component
   int max_bands = 32;                // paths per candidate pair (splitting recursion bound)
   double skin = 0.3;                 // neighbour-list skin
-  // Candidate pairs whose paths are searched at once (one round): their band images share the
-  // Backend's calls (neb/surface_batcher.hpp; with CUDA, 32 bands of 64 images = 2048 replicas
-  // per launch). A round's pairs see the rows of the earlier rounds only, so the value is part of
-  // the configuration: the same value gives the same library on every backend and thread count.
+  // Candidate pairs whose paths are searched at once: their band images share the Backend's calls
+  // (neb/surface_batcher.hpp; with CUDA, 32 bands of 64 images = 2048 replicas per launch). Speed
+  // only: the library does not depend on it (not part of config_neb).
   int pairs_in_flight = 32;
 };
 
@@ -61,11 +65,15 @@ class NebStage {
  public:
   // A fresh start on an explored library (stage "explore"); `explored` must outlive the stage.
   NebStage(const Library& explored, const NebStageOptions& options);
+  NebStage(NebStage&&) noexcept;
+  NebStage& operator=(NebStage&&) noexcept;
+  ~NebStage();  // cancels the searches in flight
   // Continues from a checkpoint written by save_checkpoint for the same input and options (else a
   // tlsx::Error naming the file).
   static NebStage resume(const std::string& checkpoint, const Library& explored, const NebStageOptions& options);
 
-  // Runs the next round of work items (pairs_in_flight of them, or what is left).
+  // Records the next work item, serving the searches in flight until its search has ended (the
+  // first call starts the stream; every call must pass the same backend).
   void step(Backend& backend);
   bool finished() const { return next_ >= items_.size(); }
   std::size_t items_done() const { return next_; }
@@ -75,10 +83,6 @@ class NebStage {
 
   void save_checkpoint(const std::string& path) const;
 
-  // Called from the search threads (one call at a time) whenever a pair of the running round has
-  // its path search done, with the number done so far in the round: progress inside a round.
-  std::function<void(std::size_t done_in_round)> on_pair_searched;
-
   // The input library with stage "neb", config_neb, the new inherent structures and /double_wells
   // for the items done so far.
   Library library() const;
@@ -86,7 +90,8 @@ class NebStage {
   long bands_run() const { return bands_; }
 
  private:
-  const double* coordinates_of(std::int64_t glass, int id) const;  // nullptr when not stored
+  struct Searches;  // the stream of path searches in flight (neb_stage.cpp)
+
   int match_minimum(std::int64_t glass, const Minimum& m) const;    // IS id, or -1
   int add_minimum(std::int64_t glass, const Minimum& m);             // a new IS row; its id
   bool is_known_pair(std::int64_t glass, int a, int b) const;
@@ -105,11 +110,12 @@ class NebStage {
   LibraryDoubleWells dw_;
   LibraryInherentStructures new_is_;  // coordinate_row indexes new_is_.coordinates
   long bands_ = 0;
+  std::unique_ptr<Searches> searches_;
 };
 
 std::uint64_t neb_config_hash(const NebStageOptions& o, const Library& explored);
 
-// Runs rounds of items (the steps of run_checkpointed, checkpoint.hpp: stop_after counts rounds)
+// Records items (the steps of run_checkpointed, checkpoint.hpp: stop_after counts candidate pairs)
 // until done or a stop is requested, with checkpoints as CheckpointClock directs and at a stop.
 // Progress (rate, ETA) on stderr.
 StageRunResult run_neb_stage(NebStage& stage, Backend& backend, const StageRunControl& control);

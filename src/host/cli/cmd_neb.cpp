@@ -203,10 +203,10 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("--max-bands", o.max_bands, "Paths per candidate pair (splitting bound)")
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--pairs-in-flight", o.pairs_in_flight,
-                  "Candidate pairs whose paths are searched at once (their images share each backend call)")
+                  "Candidate pairs whose paths are searched at once (their images share each backend call; speed only)")
       ->check(CLI::PositiveNumber)->capture_default_str();
   tlsx::cli::add_backend_options(sub, c->backend, c->threads);
-  tlsx::cli::add_checkpoint_options(sub, c->checkpoint, "rounds of --pairs-in-flight pairs");
+  tlsx::cli::add_checkpoint_options(sub, c->checkpoint, "pairs");
   sub->add_flag("--json", c->json, "Print one JSON object on stdout");
   sub->callback([c] { run_neb(*c); });
 }};

@@ -20,15 +20,15 @@ struct SurfaceBatcher::Request {
   double* x_inout = nullptr;      // minimize: one configuration, relaxed in place
   const MinimizeParams* params = nullptr;
   MinimizeResult result;          // minimize
-  int job = 0;                    // the run() job that asked (0 outside run())
+  int job = -1;                   // the job that asked (-1: not a job's thread)
   std::exception_ptr error;
   bool done = false;
 };
 
 namespace {
 
-// The job of run() this thread is running (0 on any other thread).
-thread_local int current_job = 0;
+// The job this thread runs (-1 on a thread that is not a job's).
+thread_local int current_job = -1;
 
 // Minimisations with equal parameters share a Backend::minimize call.
 bool same_params(const MinimizeParams& a, const MinimizeParams& b) {
@@ -46,7 +46,7 @@ SurfaceBatcher::SurfaceBatcher(Backend& backend, const PairTable& table, const B
     : backend_(backend), table_(table), box_(box), skin_(skin) {}
 
 SurfaceBatcherStats SurfaceBatcher::stats() const {
-  std::lock_guard<std::mutex> lock(const_cast<std::mutex&>(mutex_));
+  std::lock_guard<std::mutex> lock(mutex_);
   return stats_;
 }
 
@@ -55,74 +55,129 @@ ReplicaBatch& SurfaceBatcher::batch_of(int count, int n) {
   return batch_;
 }
 
-void SurfaceBatcher::run(int jobs, const std::function<void(int)>& job) {
-  if (jobs <= 0) return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (live_ != 0) throw Error("SurfaceBatcher::run: already running");
-    live_ = jobs;  // all registered before any starts, so that no round is served short
-  }
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(jobs));
-  std::vector<std::thread> threads;
-  threads.reserve(static_cast<std::size_t>(jobs));
-  for (int k = 0; k < jobs; ++k) {
-    threads.emplace_back([this, k, &job, &errors] {
+void SurfaceBatcher::start_jobs(int count, int window, std::function<void(int)> job) {
+  if (count < 0 || window < 1) throw Error("SurfaceBatcher::start_jobs: count >= 0 and window >= 1 needed");
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (job_count_ > 0) throw Error("SurfaceBatcher::start_jobs: jobs already started (cancel() first)");
+  job_ = std::move(job);
+  job_count_ = count;
+  window_ = window;
+  next_start_ = 0;
+  live_ = 0;
+  cancelled_ = false;
+  ended_.assign(static_cast<std::size_t>(count), 0);
+  errors_.assign(static_cast<std::size_t>(count), nullptr);
+  threads_.clear();
+}
+
+void SurfaceBatcher::start_ready_jobs() {
+  while (!cancelled_ && next_start_ < job_count_ && live_ < window_) {
+    const int k = next_start_++;
+    ++live_;
+    threads_.emplace_back([this, k] {
       current_job = k;
+      std::exception_ptr error;
       try {
-        job(k);
+        job_(k);
       } catch (...) {
-        errors[static_cast<std::size_t>(k)] = std::current_exception();
+        error = std::current_exception();
       }
       std::lock_guard<std::mutex> lock(mutex_);
+      errors_[static_cast<std::size_t>(k)] = error;
+      ended_[static_cast<std::size_t>(k)] = 1;
       --live_;
-      work_.notify_one();
+      work_.notify_all();
     });
   }
-  // This thread serves every round: the backend is always called from the thread that called run()
-  // (an OpenMP backend then keeps one thread pool instead of starting one per calling thread).
+}
+
+void SurfaceBatcher::serve_until_ended(int k) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (k < 0 || k >= job_count_) throw Error("SurfaceBatcher::serve_until_ended: no job " + std::to_string(k));
+  // This thread serves every round: the backend is always called from the thread that drives the
+  // jobs (an OpenMP backend then keeps one thread pool instead of starting one per calling thread).
+  for (;;) {
+    start_ready_jobs();
+    if (ended_[static_cast<std::size_t>(k)]) break;
+    work_.wait(lock, [this, k] {
+      return ended_[static_cast<std::size_t>(k)] || (live_ > 0 && static_cast<int>(pending_.size()) == live_) ||
+             (!cancelled_ && next_start_ < job_count_ && live_ < window_);
+    });
+    if (live_ > 0 && static_cast<int>(pending_.size()) == live_) serve(pending_);
+  }
+  if (const std::exception_ptr e = errors_[static_cast<std::size_t>(k)]) std::rethrow_exception(e);
+}
+
+void SurfaceBatcher::cancel() {
+  std::vector<std::thread> threads;
   {
-    std::unique_lock<std::mutex> lock(mutex_);
-    for (;;) {
-      work_.wait(lock, [this] { return live_ == 0 || static_cast<int>(pending_.size()) == live_; });
-      if (live_ == 0) break;
-      serve_pending();
-    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    cancelled_ = true;
+    served_.notify_all();  // waiting jobs see cancelled_ and throw Cancelled
+    threads.swap(threads_);
   }
   for (std::thread& t : threads) t.join();
-  for (const std::exception_ptr& e : errors)
-    if (e) std::rethrow_exception(e);
+  std::lock_guard<std::mutex> lock(mutex_);
+  pending_.clear();
+  job_count_ = 0;
+  live_ = 0;
+  job_ = nullptr;
+}
+
+SurfaceBatcher::~SurfaceBatcher() { cancel(); }
+
+void SurfaceBatcher::run(int jobs, const std::function<void(int)>& job) {
+  if (jobs <= 0) return;
+  start_jobs(jobs, jobs, job);  // all at once
+  std::exception_ptr first;
+  for (int k = 0; k < jobs; ++k) {
+    try {
+      serve_until_ended(k);
+    } catch (...) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  cancel();  // every job has ended: joins the threads and resets
+  if (first) std::rethrow_exception(first);
 }
 
 void SurfaceBatcher::submit_and_wait(Request& request, std::unique_lock<std::mutex>& lock) {
-  pending_.push_back(&request);
-  if (live_ == 0) {
-    serve_pending();  // outside run(): served at once by the caller
+  if (current_job < 0) {
+    // Not a job thread: served at once, alone.
+    std::vector<Request*> alone{&request};
+    serve(alone);
   } else {
-    work_.notify_one();
-    served_.wait(lock, [&request] { return request.done; });
+    if (cancelled_) throw Cancelled();
+    pending_.push_back(&request);
+    work_.notify_all();
+    served_.wait(lock, [this, &request] { return request.done || cancelled_; });
+    if (!request.done) {
+      pending_.erase(std::remove(pending_.begin(), pending_.end(), &request), pending_.end());
+      throw Cancelled();
+    }
   }
   if (request.error) std::rethrow_exception(request.error);
 }
 
-void SurfaceBatcher::serve_pending() {
+void SurfaceBatcher::serve(std::vector<Request*>& requests) {
   // In job order, not arrival order: a band's images then keep their slots from round to round
   // (and their neighbour lists with them) while the set of running jobs stays the same.
-  std::stable_sort(pending_.begin(), pending_.end(), [](const Request* a, const Request* b) { return a->job < b->job; });
+  std::stable_sort(requests.begin(), requests.end(), [](const Request* a, const Request* b) { return a->job < b->job; });
   std::vector<Request*> forces, minimize;
-  for (Request* r : pending_) (r->kind == Request::Kind::forces ? forces : minimize).push_back(r);
-  pending_.clear();
+  for (Request* r : requests) (r->kind == Request::Kind::forces ? forces : minimize).push_back(r);
+  requests.clear();
   ++stats_.rounds;
   // A backend failure belongs to every request of the round: each job rethrows it.
-  const auto serve = [&](const std::vector<Request*>& requests, void (SurfaceBatcher::*how)(const std::vector<Request*>&)) {
-    if (requests.empty()) return;
+  const auto serve_kind = [&](const std::vector<Request*>& group, void (SurfaceBatcher::*how)(const std::vector<Request*>&)) {
+    if (group.empty()) return;
     try {
-      (this->*how)(requests);
+      (this->*how)(group);
     } catch (...) {
-      for (Request* r : requests) r->error = std::current_exception();
+      for (Request* r : group) r->error = std::current_exception();
     }
   };
-  serve(forces, &SurfaceBatcher::serve_forces);
-  serve(minimize, &SurfaceBatcher::serve_minimize);
+  serve_kind(forces, &SurfaceBatcher::serve_forces);
+  serve_kind(minimize, &SurfaceBatcher::serve_minimize);
   for (Request* r : forces) r->done = true;
   for (Request* r : minimize) r->done = true;
   served_.notify_all();

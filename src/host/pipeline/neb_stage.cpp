@@ -43,7 +43,79 @@ void for_each_column(LibraryDoubleWells& d, Visit&& visit) {
   for_each_neb_column([&](const char* name, auto column) { visit(name, d.*column); });
 }
 
+// Two minima are the same when their energies and every particle (minimum image) agree within the
+// path search's tolerances: connect_minima's own identification of minima.
+bool same_minimum(const Library& lib, const ConnectParams& p, double energy, const double* x, const Minimum& m) {
+  if (x == nullptr || !(std::fabs(energy - m.energy) < p.same_energy)) return false;
+  const int n = lib.n;
+  for (int i = 0; i < n; ++i) {
+    double r2 = 0.0;
+    for (int d = 0; d < 3; ++d) {
+      const double u = lib.box.minimum_image(m.x[d * n + i] - x[d * n + i], d);
+      r2 += u * u;
+    }
+    if (!(r2 < p.same_distance * p.same_distance)) return false;
+  }
+  return true;
+}
+
+// The id of the input library's inherent structure of `glass` that m is, or -1.
+int match_input_minimum(const Library& lib, const ConnectParams& p, std::int64_t glass, const Minimum& m) {
+  const LibraryInherentStructures& is = lib.inherent_structures;
+  for (std::size_t row = 0; row < is.size(); ++row)
+    if (is.glass[row] == glass && same_minimum(lib, p, is.energy[row], lib.coordinates(static_cast<std::int64_t>(row)), m))
+      return is.id[row];
+  return -1;
+}
+
+// The dynamics sampled the transition between IS a and b of `glass` (a /transitions row exists).
+bool sampled_by_dynamics(const Library& lib, std::int64_t glass, int a, int b) {
+  const int lo = std::min(a, b), hi = std::max(a, b);
+  const LibraryTransitions& t = lib.transitions;
+  for (std::size_t k = 0; k < t.size(); ++k)
+    if (t.glass[k] == glass && t.is_a[k] == lo && t.is_b[k] == hi) return true;
+  return false;
+}
+
+// The path search of one item: depends on the input library and the parameters only (no rows of
+// this stage), so items can run in any order and at once. nullopt: coordinates not stored.
+std::optional<ConnectResult> search_item(SurfaceBatcher& batcher, const Library& lib, const ConnectParams& params,
+                                         const NebWorkItem& item) {
+  const IsRowIndex rows(lib.inherent_structures);
+  const std::int64_t row_a = rows(item.glass, item.is_a), row_b = rows(item.glass, item.is_b);
+  const double* a = row_a >= 0 ? lib.coordinates(row_a) : nullptr;
+  const double* b = row_b >= 0 ? lib.coordinates(row_b) : nullptr;
+  if (a == nullptr || b == nullptr) return std::nullopt;
+  const std::size_t n = static_cast<std::size_t>(lib.n);
+  const std::int64_t glass = item.glass;
+  AtomisticSurface surface(batcher, std::vector<int>(lib.glasses.species.begin() + glass * n,
+                                                     lib.glasses.species.begin() + (glass + 1) * n));
+  surface.minimize_params.algorithm = MinimizeAlgorithm::cg;
+  // Elementary pairs of a split path that the dynamics sampled are not run (paper Sec. II D).
+  const KnownPair known = [&](const Minimum& u, const Minimum& v) {
+    const int iu = match_input_minimum(lib, params, glass, u), iv = match_input_minimum(lib, params, glass, v);
+    return iu >= 0 && iv >= 0 && sampled_by_dynamics(lib, glass, iu, iv);
+  };
+  return connect_minima(surface, std::vector<double>(a, a + 3 * n), std::vector<double>(b, b + 3 * n), params, known);
+}
+
 }  // namespace
+
+// The searches in flight: a stream of jobs on one SurfaceBatcher, job k = item first + k.
+struct NebStage::Searches {
+  Backend* backend;
+  std::size_t first;
+  std::mutex mutex;  // guards results
+  std::vector<std::optional<ConnectResult>> results;
+  SurfaceBatcher batcher;  // last: destroyed first, cancelling the jobs before the results go
+
+  Searches(Backend& b, const PairTable& table, const Box& box, double skin, std::size_t first_item, std::size_t count)
+      : backend(&b), first(first_item), results(count), batcher(b, table, box, skin) {}
+};
+
+NebStage::NebStage(NebStage&&) noexcept = default;
+NebStage& NebStage::operator=(NebStage&&) noexcept = default;
+NebStage::~NebStage() = default;
 
 std::string neb_config_json(const NebStageOptions& o) {
   JsonObject j;
@@ -56,7 +128,6 @@ std::string neb_config_json(const NebStageOptions& o) {
       .add("climb_start_tolerance", o.climb_start_tolerance)
       .add("minimize_tolerance", o.minimize_tolerance)
       .add("max_bands", o.max_bands)
-      .add("pairs_in_flight", o.pairs_in_flight)
       .add("skin", o.skin);
   const NebParams defaults;
   j.add("intermediate_depth", defaults.intermediate_depth).add("fire_dt_max", defaults.fire.dt_max);
@@ -103,38 +174,13 @@ NebStage::NebStage(const Library& explored, const NebStageOptions& options)
   dw_.images = options_.images;
 }
 
-const double* NebStage::coordinates_of(std::int64_t glass, int id) const {
-  const std::int64_t row = IsRowIndex(in_->inherent_structures)(glass, id);
-  if (row >= 0) return in_->coordinates(row);
+int NebStage::match_minimum(std::int64_t glass, const Minimum& m) const {
+  const int id = match_input_minimum(*in_, params_, glass, m);
+  if (id >= 0) return id;
   const std::size_t n3 = 3 * static_cast<std::size_t>(in_->n);
   for (std::size_t k = 0; k < new_is_.size(); ++k)
-    if (new_is_.glass[k] == glass && new_is_.id[k] == id) return new_is_.coordinates.data() + k * n3;
-  return nullptr;
-}
-
-int NebStage::match_minimum(std::int64_t glass, const Minimum& m) const {
-  // Same criteria as connect_minima's own identification of minima.
-  const Box& box = in_->box;
-  const int n = in_->n;
-  const auto same = [&](double energy, const double* x) {
-    if (x == nullptr || !(std::fabs(energy - m.energy) < params_.same_energy)) return false;
-    for (int i = 0; i < n; ++i) {
-      double r2 = 0.0;
-      for (int d = 0; d < 3; ++d) {
-        const double u = box.minimum_image(m.x[d * n + i] - x[d * n + i], d);
-        r2 += u * u;
-      }
-      if (!(r2 < params_.same_distance * params_.same_distance)) return false;
-    }
-    return true;
-  };
-  const LibraryInherentStructures& is = in_->inherent_structures;
-  for (std::size_t row = 0; row < is.size(); ++row)
-    if (is.glass[row] == glass && same(is.energy[row], in_->coordinates(static_cast<std::int64_t>(row))))
-      return is.id[row];
-  const std::size_t n3 = 3 * static_cast<std::size_t>(n);
-  for (std::size_t k = 0; k < new_is_.size(); ++k)
-    if (new_is_.glass[k] == glass && same(new_is_.energy[k], new_is_.coordinates.data() + k * n3)) return new_is_.id[k];
+    if (new_is_.glass[k] == glass && same_minimum(*in_, params_, new_is_.energy[k], new_is_.coordinates.data() + k * n3, m))
+      return new_is_.id[k];
   return -1;
 }
 
@@ -157,12 +203,9 @@ int NebStage::add_minimum(std::int64_t glass, const Minimum& m) {
 }
 
 bool NebStage::is_known_pair(std::int64_t glass, int a, int b) const {
-  const int lo = std::min(a, b), hi = std::max(a, b);
-  // Sampled by the dynamics: a transitions row exists.
-  const LibraryTransitions& t = in_->transitions;
-  for (std::size_t k = 0; k < t.size(); ++k)
-    if (t.glass[k] == glass && t.is_a[k] == lo && t.is_b[k] == hi) return true;
+  if (sampled_by_dynamics(*in_, glass, a, b)) return true;
   // Already a row of this stage (from an earlier split).
+  const int lo = std::min(a, b), hi = std::max(a, b);
   for (std::size_t k = 0; k < dw_.size(); ++k)
     if (dw_.glass[k] == glass && std::min(dw_.is_a[k], dw_.is_b[k]) == lo && std::max(dw_.is_a[k], dw_.is_b[k]) == hi)
       return true;
@@ -210,43 +253,34 @@ void NebStage::add_row(const NebWorkItem& item, int is_first, int is_second, dou
 
 void NebStage::step(Backend& backend) {
   if (finished()) return;
-  const std::size_t first = next_;
-  const std::size_t count = std::min(items_.size() - first, static_cast<std::size_t>(options_.pairs_in_flight));
-  const std::size_t n = static_cast<std::size_t>(in_->n);
-  const PairTable table = model_from_toml_text(in_->model_toml, "the input library's model").pair_table();
-  // The searches of this round of items run at once; their band images share Backend calls. They
-  // see the rows of the items before the round only (nothing is recorded until all have ended).
-  SurfaceBatcher batcher(backend, table, in_->box, options_.skin);
-  std::vector<std::optional<ConnectResult>> results(count);
-  std::mutex searched_mutex;
-  std::size_t searched = 0;
-  const auto searched_one = [&] {
-    std::lock_guard<std::mutex> lock(searched_mutex);
-    ++searched;
-    if (on_pair_searched) on_pair_searched(searched);
-  };
-  batcher.run(static_cast<int>(count), [&](int k) {
-    const NebWorkItem& item = items_[first + static_cast<std::size_t>(k)];
-    const double* a = coordinates_of(item.glass, item.is_a);
-    const double* b = coordinates_of(item.glass, item.is_b);
-    if (a == nullptr || b == nullptr) {
-      searched_one();
-      return;
-    }
-    const std::int64_t glass = item.glass;
-    AtomisticSurface surface(batcher, std::vector<int>(in_->glasses.species.begin() + glass * n,
-                                                       in_->glasses.species.begin() + (glass + 1) * n));
-    surface.minimize_params.algorithm = MinimizeAlgorithm::cg;
-    const KnownPair known = [&](const Minimum& u, const Minimum& v) {
-      const int iu = match_minimum(glass, u), iv = match_minimum(glass, v);
-      return iu >= 0 && iv >= 0 && is_known_pair(glass, iu, iv);
-    };
-    results[static_cast<std::size_t>(k)] = connect_minima(surface, std::vector<double>(a, a + 3 * n),
-                                                          std::vector<double>(b, b + 3 * n), params_, known);
-    searched_one();
-  });
-  for (std::size_t k = 0; k < count; ++k) record(items_[first + k], results[k]);
-  next_ = first + count;
+  if (searches_ && searches_->backend != &backend) throw Error("neb: NebStage::step called with another backend");
+  if (!searches_) {
+    // Start the stream at the next item: pairs_in_flight searches at once, the next starting as
+    // soon as one ends. They only read the input library (search_item).
+    const std::size_t count = items_.size() - next_;
+    const PairTable table = model_from_toml_text(in_->model_toml, "the input library's model").pair_table();
+    searches_ = std::make_unique<Searches>(backend, table, in_->box, options_.skin, next_, count);
+    Searches* s = searches_.get();
+    const Library* lib = in_;
+    const ConnectParams params = params_;
+    const std::vector<NebWorkItem> items(items_.begin() + static_cast<std::ptrdiff_t>(next_), items_.end());
+    s->batcher.start_jobs(static_cast<int>(count), options_.pairs_in_flight, [s, lib, params, items](int k) {
+      std::optional<ConnectResult> r = search_item(s->batcher, *lib, params, items[static_cast<std::size_t>(k)]);
+      std::lock_guard<std::mutex> lock(s->mutex);
+      s->results[static_cast<std::size_t>(k)] = std::move(r);
+    });
+  }
+  const std::size_t k = next_ - searches_->first;
+  searches_->batcher.serve_until_ended(static_cast<int>(k));  // rethrows the search's exception
+  std::optional<ConnectResult> result;
+  {
+    std::lock_guard<std::mutex> lock(searches_->mutex);
+    result = std::move(searches_->results[k]);
+    searches_->results[k].reset();
+  }
+  record(items_[next_], result);
+  ++next_;
+  if (finished()) searches_.reset();
 }
 
 void NebStage::record(const NebWorkItem& item, const std::optional<ConnectResult>& result) {
@@ -385,24 +419,14 @@ StageRunResult run_neb_stage(NebStage& stage, Backend& backend, const StageRunCo
   steps.finished = [&stage] { return stage.finished(); };
   steps.step = [&stage, &backend] { stage.step(backend); };
   steps.save_checkpoint = [&stage](const std::string& path) { stage.save_checkpoint(path); };
-  std::int64_t good = 0;  // good rows of the rounds done
-  steps.report = [&stage, &good](Progress& line) {
-    good = 0;
+  steps.report = [&stage](Progress& line) {
+    std::int64_t good = 0;
     for (const std::int32_t s : stage.double_wells().status) good += s == static_cast<int>(DoubleWellStatus::good);
     char extra[96];
     std::snprintf(extra, sizeof extra, "good DW=%lld bands=%ld", static_cast<long long>(good), stage.bands_run());
     line.update(static_cast<double>(stage.items_done()), extra);
   };
-  // Inside a round (minutes to hours on a CPU), the line advances with every finished search.
-  if (control.progress) stage.on_pair_searched = [&stage, &progress, &good](std::size_t done_in_round) {
-    char extra[96];
-    std::snprintf(extra, sizeof extra, "good DW=%lld before this round of %d pairs", static_cast<long long>(good),
-                  stage.pairs_in_flight());
-    progress.update(static_cast<double>(stage.items_done() + done_in_round), extra);
-  };
-  const StageRunResult result = run_checkpointed(steps, progress, control);
-  stage.on_pair_searched = nullptr;
-  return result;
+  return run_checkpointed(steps, progress, control);
 }
 
 }  // namespace tlsx
