@@ -19,33 +19,14 @@
 
 #include "tlsx/core/error.hpp"
 #include "tlsx/quantum/device_splittings.hpp"
+#include "tlsx/quantum/quartic_profile.hpp"
 
 namespace {
 
 using tlsx::quantum::Profile;
+using tlsx::quantum::quartic_profile;
 using tlsx::quantum::SplittingResult;
 using tlsx::quantum::SplittingStatus;
-
-// The tilted quartic V(x) = a (x^2 - b^2)^2 + c x between its two minima, sampled at `images` points
-// with its exact slope, as a profile from the first minimum (arc length s = x - x_first).
-Profile quartic_profile(double a, double b, double c, int images) {
-  const auto slope = [&](double x) { return 4.0 * a * x * (x * x - b * b) + c; };
-  const auto curvature = [&](double x) { return 4.0 * a * (3.0 * x * x - b * b); };
-  const auto minimum_near = [&](double x) {
-    for (int i = 0; i < 60; ++i) x -= slope(x) / curvature(x);
-    return x;
-  };
-  const double lo = minimum_near(-b), hi = minimum_near(b);
-  Profile p;
-  for (int k = 0; k < images; ++k) {
-    const double x = lo + (hi - lo) * k / (images - 1);
-    p.s.push_back(x - lo);
-    p.V.push_back(a * (x * x - b * b) * (x * x - b * b) + c * x);
-    p.dVds.push_back(slope(x));
-  }
-  p.name = "quartic a=" + std::to_string(a) + " b=" + std::to_string(b) + " c=" + std::to_string(c);
-  return p;
-}
 
 // A spread of barriers (a b^4 from 0.008 to 0.1 eps) and asymmetries -- E from 1e-7 to 0.4 eps_5, all
 // resolved on the CPU -- plus one profile that is not a double well (it rises monotonically), which

@@ -282,12 +282,14 @@ void expect_same_library(const Library& got, const Library& want) {
   EXPECT_EQ(got.inherent_structures.coordinates, want.inherent_structures.coordinates);
 }
 
-// Stop after one pair (checkpoint), resume in a fresh object and finish: the library must equal
-// the uninterrupted run bitwise.
-TEST(NebStage, StopAndResumeEqualsUninterruptedRun) {
+// Stop after one pair (checkpoint; with two pairs in flight the second search is cancelled), resume
+// in a fresh object, possibly with another pairs_in_flight (speed only, not part of the
+// configuration), and finish: the library must equal the uninterrupted run bitwise.
+void expect_stop_and_resume_equal_uninterrupted(int in_flight_before, int in_flight_after, const std::string& name) {
   Progress::quiet = true;
-  const NebStageOptions o = small_options();
-  const std::string ckpt = tlsx::testing::temp_path("neb_resume.ckpt");
+  NebStageOptions o = small_options();
+  o.pairs_in_flight = in_flight_before;
+  const std::string ckpt = tlsx::testing::temp_path(name);
   std::remove(ckpt.c_str());
   CpuBackend cpu(2);
   {
@@ -301,14 +303,21 @@ TEST(NebStage, StopAndResumeEqualsUninterruptedRun) {
     EXPECT_FALSE(r.complete);
     EXPECT_EQ(r.checkpoints_written, 1);
     EXPECT_EQ(first.items_done(), 1u);
-  }
+  }  // searches still in flight end here (cancelled)
+  o.pairs_in_flight = in_flight_after;
   NebStage second = NebStage::resume(ckpt, input(), o);
   EXPECT_EQ(second.items_done(), 1u);
-  StageRunControl control;
-  const StageRunResult r = run_neb_stage(second, cpu, control);
-  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(run_neb_stage(second, cpu, StageRunControl{}).complete);
   expect_same_library(second.library(), reference_run());
   std::remove(ckpt.c_str());
+}
+
+TEST(NebStage, StopAndResumeEqualsUninterruptedRun) {
+  expect_stop_and_resume_equal_uninterrupted(1, 1, "neb_resume.ckpt");
+}
+
+TEST(NebStage, StopWithSearchesInFlightAndResumeEqualsUninterruptedRun) {
+  expect_stop_and_resume_equal_uninterrupted(2, 1, "neb_in_flight.ckpt");
 }
 
 // Both items in flight at once: their bands share every Backend::forces call, and the library is
@@ -322,33 +331,6 @@ TEST(NebStage, PairsInFlightShareBackendCallsAndGiveTheSameLibrary) {
   ASSERT_GE(stage.items_total(), 2u);
   while (!stage.finished()) stage.step(cpu);
   expect_same_library(stage.library(), reference_run());
-}
-
-// A stop while the second search is in flight (it is cancelled), then a resume with another
-// pairs_in_flight (speed only, not part of the configuration): the uninterrupted library.
-TEST(NebStage, StopWithSearchesInFlightAndResumeEqualsUninterruptedRun) {
-  Progress::quiet = true;
-  NebStageOptions o = small_options();
-  o.pairs_in_flight = 2;
-  const std::string ckpt = tlsx::testing::temp_path("neb_in_flight.ckpt");
-  std::remove(ckpt.c_str());
-  CpuBackend cpu(2);
-  {
-    NebStage first(input(), o);
-    StageRunControl control;
-    control.checkpoint_path = ckpt;
-    control.checkpoint_every = 0;
-    control.stop_after = 1;
-    const StageRunResult r = run_neb_stage(first, cpu, control);
-    EXPECT_FALSE(r.complete);
-    EXPECT_EQ(first.items_done(), 1u);
-  }  // the stage ends here with the second search still in flight: cancelled
-  o.pairs_in_flight = 1;
-  NebStage second = NebStage::resume(ckpt, input(), o);
-  EXPECT_EQ(second.items_done(), 1u);
-  EXPECT_TRUE(run_neb_stage(second, cpu, StageRunControl{}).complete);
-  expect_same_library(second.library(), reference_run());
-  std::remove(ckpt.c_str());
 }
 
 TEST(NebStage, CheckpointFromOtherOptionsIsRefused) {

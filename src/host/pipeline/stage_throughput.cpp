@@ -14,6 +14,7 @@
 #include "tlsx/neb/band.hpp"
 #include "tlsx/neb/surface_batcher.hpp"
 #include "tlsx/quantum/device_splittings.hpp"
+#include "tlsx/quantum/quartic_profile.hpp"
 #include "tlsx/quantum/splitting.hpp"
 
 namespace tlsx {
@@ -27,32 +28,13 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 // The paper's two effective masses m~ (Ar-like and NiP-like; docs/quantum.md).
 const std::vector<double> kMasses = {5250.0, 1200.0};
 
-// Profile p of the splitting workload: V(s) = a (x^2 - b^2)^2 + c x between its two minima,
-// x = s - s_left, sampled at 64 points with exact slopes. b = 0.3 sigma (minima 0.6 apart, the
-// paper's typical d), barriers V_b = a b^4 from 2e-3 to 5e-2 eps and tilts c up to 2e-2 eps/sigma
-// cycle through the set, so the profiles span deep, shallow, symmetric and asymmetric wells.
-quantum::Profile quartic_profile(int p) {
+// Profile p of the splitting workload: quartic_profile with b = 0.3 sigma (minima 0.6 apart, the
+// paper's typical d), barriers a b^4 from 2e-3 to 5e-2 eps and tilts c up to 2e-2 eps/sigma cycling
+// through the set, so the profiles span deep, shallow, symmetric and asymmetric wells.
+quantum::Profile workload_profile(int p) {
   const double b = 0.3;
   const double barrier = 2e-3 * std::pow(25.0, (p % 17) / 16.0);
-  const double a = barrier / (b * b * b * b);
-  const double c = 2e-2 * ((p % 7) / 6.0);
-  const auto slope = [&](double x) { return 4.0 * a * x * (x * x - b * b) + c; };
-  const auto curvature = [&](double x) { return 4.0 * a * (3.0 * x * x - b * b); };
-  const auto minimum_near = [&](double x) {
-    for (int i = 0; i < 60; ++i) x -= slope(x) / curvature(x);
-    return x;
-  };
-  const double lo = minimum_near(-b), hi = minimum_near(b);
-  constexpr int kPoints = 64;
-  quantum::Profile profile;
-  profile.name = "bench quartic " + std::to_string(p);
-  for (int k = 0; k < kPoints; ++k) {
-    const double x = lo + (hi - lo) * k / (kPoints - 1);
-    profile.s.push_back(x - lo);
-    profile.V.push_back(a * (x * x - b * b) * (x * x - b * b) + c * x);
-    profile.dVds.push_back(k == 0 || k == kPoints - 1 ? 0.0 : slope(x));
-  }
-  return profile;
+  return quantum::quartic_profile(barrier / (b * b * b * b), b, 2e-2 * ((p % 7) / 6.0), 64);
 }
 
 void measure_bands(Backend& backend, const Model& model, const ThroughputWorkload& w, const StageThroughputWorkload& st,
@@ -104,7 +86,7 @@ void measure_bands(Backend& backend, const Model& model, const ThroughputWorkloa
 void measure_splittings(bool on_device, int profiles, StageThroughputFigures& f) {
   std::vector<quantum::Profile> set;
   set.reserve(profiles);
-  for (int p = 0; p < profiles; ++p) set.push_back(quartic_profile(p));
+  for (int p = 0; p < profiles; ++p) set.push_back(workload_profile(p));
   const Clock::time_point t0 = Clock::now();
   const auto results = on_device ? quantum::device_splittings(set, kMasses) : quantum::splittings(set, kMasses);
   f.splitting_seconds = seconds_since(t0);
