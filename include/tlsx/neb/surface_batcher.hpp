@@ -70,6 +70,8 @@ class SurfaceBatcher {
   // Ends the stream: the jobs still running get Cancelled from their next request (and end), the
   // threads are joined, and the batcher can start another stream.
   void cancel();
+  // Jobs of the stream that have ended so far.
+  int jobs_ended() const;
 
   // Requests (called by AtomisticSurface). From a job's thread they wait for the round; from any
   // other thread they are served at once, alone.

@@ -77,6 +77,8 @@ class NebStage {
   void step(Backend& backend);
   bool finished() const { return next_ >= items_.size(); }
   std::size_t items_done() const { return next_; }
+  // Items recorded plus the searches in flight that have already ended (progress).
+  std::size_t items_searched() const;
   std::size_t items_total() const { return items_.size(); }
   const std::vector<NebWorkItem>& items() const { return items_; }
   int pairs_in_flight() const { return options_.pairs_in_flight; }

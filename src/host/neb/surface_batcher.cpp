@@ -126,6 +126,11 @@ void SurfaceBatcher::cancel() {
 
 SurfaceBatcher::~SurfaceBatcher() { cancel(); }
 
+int SurfaceBatcher::jobs_ended() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<int>(std::count(ended_.begin(), ended_.end(), char{1}));
+}
+
 void SurfaceBatcher::run(int jobs, const std::function<void(int)>& job) {
   if (jobs <= 0) return;
   start_jobs(jobs, jobs, job);  // all at once

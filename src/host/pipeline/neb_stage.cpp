@@ -251,6 +251,11 @@ void NebStage::add_row(const NebWorkItem& item, int is_first, int is_second, dou
   dw_.reason.push_back(reason);
 }
 
+std::size_t NebStage::items_searched() const {
+  if (!searches_) return next_;
+  return searches_->first + static_cast<std::size_t>(searches_->batcher.jobs_ended());
+}
+
 void NebStage::step(Backend& backend) {
   if (finished()) return;
   if (searches_ && searches_->backend != &backend) throw Error("neb: NebStage::step called with another backend");
@@ -422,9 +427,12 @@ StageRunResult run_neb_stage(NebStage& stage, Backend& backend, const StageRunCo
   steps.report = [&stage](Progress& line) {
     std::int64_t good = 0;
     for (const std::int32_t s : stage.double_wells().status) good += s == static_cast<int>(DoubleWellStatus::good);
-    char extra[96];
-    std::snprintf(extra, sizeof extra, "good DW=%lld bands=%ld", static_cast<long long>(good), stage.bands_run());
-    line.update(static_cast<double>(stage.items_done()), extra);
+    // The rate and ETA follow the searches done (in any order); pairs are recorded in order.
+    const std::size_t searched = stage.items_searched();
+    char extra[128];
+    std::snprintf(extra, sizeof extra, "recorded %zu, good DW=%lld bands=%ld", stage.items_done(),
+                  static_cast<long long>(good), stage.bands_run());
+    line.update(static_cast<double>(searched), extra);
   };
   return run_checkpointed(steps, progress, control);
 }
