@@ -15,7 +15,8 @@
 #
 # A device call:   run(command="bench/gpu_check.sh --run", carry=[".devpack"], timeout_s=600)
 # Environment (--run): BENCH_ARGS replaces the arguments of `tlsx bench`; CHECK_QUICK=1 skips the
-# sanitizers and the extra block sizes.
+# sanitizers and the extra block sizes; CHECK_BUDGET (default 560) is the seconds all steps may take
+# (they run in order of importance and each is cut to what is left, so the summary is always written).
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -59,10 +60,20 @@ run() {
   fi
 
   local -a rows=()
+  # Everything must fit one device call (600 s): each step's limit is cut to what is left of the
+  # budget, and a step with under 15 s left is skipped, so that the summary is always written.
+  local budget=${CHECK_BUDGET:-560} begin=$SECONDS
   # step NAME TIMEOUT COMMAND...: runs the command with its output in the log, records PASS/FAIL.
   step() {
     local name=$1 limit=$2
     shift 2
+    local left=$((budget - (SECONDS - begin)))
+    if ((left < 15)); then
+      echo "==== $name: SKIPPED (time budget spent)" | tee -a "$log"
+      rows+=("| $name | SKIPPED (time budget) | |")
+      return
+    fi
+    ((limit > left)) && limit=$left
     local t0=$SECONDS
     echo "==== $name: $*" | tee -a "$log"
     timeout "$limit" "$@" >>"$log" 2>&1
@@ -84,42 +95,40 @@ run() {
   device=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)
   echo "device: ${device:-none}" | tee -a "$log"
 
-  step "tests_gpu" 300 tests_gpu
-  local quick=${CHECK_QUICK:-0}
-  local short='CudaConformance.ForcesAndEnergiesMatchCpu:CudaConformance.NeighbourOverflowRegrowsLikeCpu:CudaConformance.NveTrajectoryMatchesCpu:CudaConformance.FireQuenchReachesSameInherentStructure'
-  if [[ $quick != 1 ]]; then
-    for b in 32 256 1024; do
-      step "tests_gpu, $b threads per replica" 200 env TLSX_CUDA_BLOCK=$b tests_gpu --gtest_filter="$short"
-    done
-    step "tests_gpu, positions in global memory" 200 env TLSX_CUDA_SHARED_POSITIONS=0 tests_gpu --gtest_filter="$short"
-    if command -v compute-sanitizer >/dev/null; then
-      local tiny='CudaConformance.ForcesAndEnergiesMatchCpu:CudaConformance.NeighbourOverflowRegrowsLikeCpu:CudaConformance.ChunkedBatchMatchesCpu'
-      step "memcheck" 300 compute-sanitizer --tool memcheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny:CudaConformance.NveTrajectoryMatchesCpu"
-      step "racecheck" 300 compute-sanitizer --tool racecheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny"
-      step "synccheck" 200 compute-sanitizer --tool synccheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny"
-      step "initcheck" 200 compute-sanitizer --tool initcheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny"
-    else
-      rows+=("| compute-sanitizer | not found | |")
-    fi
-  fi
-  step "tests_engine (CPU)" 200 tests_engine
+  # In order of importance: conformance, throughput, the pipeline, sanitizers, other block sizes.
+  step "tests_gpu" 240 tests_gpu
 
   local bench_json="$out/bench.json"
   # shellcheck disable=SC2206
   local -a bench_args=(${BENCH_ARGS:---backends cuda,cpu --replicas 512 --md-steps 1200 --quenches 512 --cpu-replicas 32 --cpu-md-steps 200 --cpu-quenches 16 --cpu-bands 16 --band-steps 50})
-  echo "==== tlsx bench ${bench_args[*]}" | tee -a "$log"
-  local t0=$SECONDS
-  timeout 420 tlsx bench "${bench_args[@]}" --json >"$bench_json" 2>>"$log"
-  local rc=$?
-  rows+=("| tlsx bench | $( ((rc == 0)) && echo PASS || echo "FAIL (exit $rc)") | $((SECONDS - t0)) s |")
+  step "tlsx bench" 240 sh -c 'tlsx bench "$@" --json >"$0"' "$bench_json" "${bench_args[@]}"
 
   # The whole pipeline on the device (prepare, explore, batched NEB, device splittings, analyze) on the
   # smoke preset; its timings.json gives the per-stage seconds.
   local smoke="$out/smoke-cuda"
   rm -rf "$smoke"
-  step "pipeline (configs/smoke.toml, --backend cuda)" "${SMOKE_LIMIT:-150}" \
+  step "pipeline (configs/smoke.toml, --backend cuda)" "${SMOKE_LIMIT:-120}" \
     tlsx run --config "$root/configs/smoke.toml" --output "$smoke" --backend cuda
   [[ -f $smoke/timings.json ]] && { echo "smoke timings: $(cat "$smoke/timings.json")"; } >>"$log"
+
+  local quick=${CHECK_QUICK:-0}
+  if [[ $quick != 1 ]]; then
+    if command -v compute-sanitizer >/dev/null; then
+      local tiny='CudaConformance.ForcesAndEnergiesMatchCpu:CudaConformance.NeighbourOverflowRegrowsLikeCpu:CudaConformance.ChunkedBatchMatchesCpu'
+      step "memcheck" 150 compute-sanitizer --tool memcheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny:CudaConformance.NveTrajectoryMatchesCpu"
+      step "racecheck" 150 compute-sanitizer --tool racecheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny"
+      step "synccheck" 100 compute-sanitizer --tool synccheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny"
+      step "initcheck" 100 compute-sanitizer --tool initcheck --error-exitcode 1 tests_gpu --gtest_filter="$tiny"
+    else
+      rows+=("| compute-sanitizer | not found | |")
+    fi
+    local short='CudaConformance.ForcesAndEnergiesMatchCpu:CudaConformance.NeighbourOverflowRegrowsLikeCpu:CudaConformance.NveTrajectoryMatchesCpu:CudaConformance.FireQuenchReachesSameInherentStructure'
+    for b in 32 256 1024; do
+      step "tests_gpu, $b threads per replica" 100 env TLSX_CUDA_BLOCK=$b tests_gpu --gtest_filter="$short"
+    done
+    step "tests_gpu, positions in global memory" 100 env TLSX_CUDA_SHARED_POSITIONS=0 tests_gpu --gtest_filter="$short"
+  fi
+  step "tests_engine (CPU)" 120 tests_engine
 
   {
     echo "## gpu_check $(date -u +%Y-%m-%d), ${device:-no device}"
