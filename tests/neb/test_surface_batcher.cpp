@@ -3,7 +3,10 @@
 // shared (fewer backend calls than requests), and errors must reach the search that caused them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <fstream>
+#include <string>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -149,6 +152,52 @@ TEST_F(SurfaceBatcher, ABackendErrorReachesEverySearchOfTheRound) {
     }
   }));
   EXPECT_EQ(errors.load(), 2);
+}
+
+// A stream of many short searches: at most `window` run at once (and that many do), each gets what
+// it gets alone, results come in job order, and the threads of ended jobs are released as the stream
+// goes (a stage may stream thousands of pairs).
+TEST_F(SurfaceBatcher, StreamRunsAWindowOfJobsAndReleasesTheirThreads) {
+  constexpr int kCount = 120, kWindow = 4;
+  std::vector<double> alone(kJobs);
+  for (int g = 0; g < kJobs; ++g) {
+    tlsx::AtomisticSurface surface(cpu, table, box, jobs[g].species);
+    double f[3 * kN];
+    surface.evaluate(jobs[g].configurations.data(), 1, &alone[g], f);
+  }
+  tlsx::SurfaceBatcher batcher(cpu, table, box, tlsx::testing::kTestSkin);
+  std::atomic<int> running{0}, most{0};
+  std::vector<double> energy(kCount, 0.0);
+  batcher.start_jobs(kCount, kWindow, [&](int k) {
+    const int now = ++running;
+    int seen = most.load();
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+    const Job& job = jobs[k % kJobs];
+    tlsx::AtomisticSurface surface(batcher, job.species);
+    double f[3 * kN];
+    for (int call = 0; call < 1 + k % 3; ++call) surface.evaluate(job.configurations.data(), 1, &energy[k], f);
+    --running;
+  });
+  // An ended thread that is never joined keeps its stack mapped (8 MiB of address space each).
+  const auto mapped_kib = [] {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind("VmSize:", 0) == 0) return std::stol(line.substr(7));
+    return 0L;
+  };
+  long start_kib = 0, most_kib = 0;
+  for (int k = 0; k < kCount; ++k) {
+    batcher.serve_until_ended(k);
+    EXPECT_EQ(energy[k], alone[k % kJobs]) << "job " << k;
+    EXPECT_GE(batcher.jobs_ended(), k + 1);
+    if (k == kWindow) start_kib = mapped_kib();
+    most_kib = std::max(most_kib, mapped_kib());
+  }
+  EXPECT_EQ(most.load(), kWindow);
+  // 110 more jobs would have mapped ~880 MiB of stacks had their threads been kept.
+  EXPECT_LT(most_kib - start_kib, 200L * 1024) << "threads of ended jobs are not released";
+  batcher.cancel();
 }
 
 }  // namespace

@@ -89,6 +89,7 @@ class SurfaceBatcher {
   struct Request;
   void submit_and_wait(Request& request, std::unique_lock<std::mutex>& lock);
   void start_ready_jobs();                        // with the mutex held
+  void join_ended(std::unique_lock<std::mutex>& lock);
   void serve(std::vector<Request*>& requests);    // with the mutex held; empties `requests`
   void serve_forces(const std::vector<Request*>& requests);
   void serve_minimize(const std::vector<Request*>& requests);
@@ -108,7 +109,8 @@ class SurfaceBatcher {
   bool cancelled_ = false;
   std::vector<char> ended_;
   std::vector<std::exception_ptr> errors_;
-  std::vector<std::thread> threads_;
+  std::vector<std::thread> threads_;  // per job (joined as it ends)
+  std::vector<int> to_join_;          // jobs ended since the last join_ended
   std::vector<Request*> pending_;
   ReplicaBatch batch_;              // reused while the shape stays the same
   SurfaceBatcherStats stats_;

@@ -68,13 +68,15 @@ void SurfaceBatcher::start_jobs(int count, int window, std::function<void(int)> 
   ended_.assign(static_cast<std::size_t>(count), 0);
   errors_.assign(static_cast<std::size_t>(count), nullptr);
   threads_.clear();
+  threads_.resize(static_cast<std::size_t>(count));
+  to_join_.clear();
 }
 
 void SurfaceBatcher::start_ready_jobs() {
   while (!cancelled_ && next_start_ < job_count_ && live_ < window_) {
     const int k = next_start_++;
     ++live_;
-    threads_.emplace_back([this, k] {
+    threads_[static_cast<std::size_t>(k)] = std::thread([this, k] {
       current_job = k;
       std::exception_ptr error;
       try {
@@ -85,6 +87,7 @@ void SurfaceBatcher::start_ready_jobs() {
       std::lock_guard<std::mutex> lock(mutex_);
       errors_[static_cast<std::size_t>(k)] = error;
       ended_[static_cast<std::size_t>(k)] = 1;
+      to_join_.push_back(k);
       --live_;
       work_.notify_all();
     });
@@ -104,8 +107,21 @@ void SurfaceBatcher::serve_until_ended(int k) {
              (!cancelled_ && next_start_ < job_count_ && live_ < window_);
     });
     if (live_ > 0 && static_cast<int>(pending_.size()) == live_) serve(pending_);
+    join_ended(lock);
   }
   if (const std::exception_ptr e = errors_[static_cast<std::size_t>(k)]) std::rethrow_exception(e);
+}
+
+// Joins the threads of the jobs that have ended (a stream may run thousands of jobs: their threads
+// are released as they end, not at the end of the stream). Unlocks while joining.
+void SurfaceBatcher::join_ended(std::unique_lock<std::mutex>& lock) {
+  if (to_join_.empty()) return;
+  std::vector<std::thread> ended;
+  for (const int k : to_join_) ended.push_back(std::move(threads_[static_cast<std::size_t>(k)]));
+  to_join_.clear();
+  lock.unlock();
+  for (std::thread& t : ended) t.join();
+  lock.lock();
 }
 
 void SurfaceBatcher::cancel() {
@@ -116,9 +132,11 @@ void SurfaceBatcher::cancel() {
     served_.notify_all();  // waiting jobs see cancelled_ and throw Cancelled
     threads.swap(threads_);
   }
-  for (std::thread& t : threads) t.join();
+  for (std::thread& t : threads)
+    if (t.joinable()) t.join();
   std::lock_guard<std::mutex> lock(mutex_);
   pending_.clear();
+  to_join_.clear();
   job_count_ = 0;
   live_ = 0;
   job_ = nullptr;
