@@ -113,47 +113,65 @@ struct LibraryDoubleWells {
   std::size_t size() const { return glass.size(); }
 };
 
+// One numeric column of /double_wells: its dataset name, its width per row, its meaning (written as
+// the dataset's "description" attribute, so the file explains itself in h5py / h5dump), and whether
+// files written before the column existed may lack it (it then reads as NaN).
+enum class ColumnWidth { one, images, masses, masses_levels };
+struct LibraryColumn {
+  const char* name;
+  ColumnWidth width;
+  const char* description;
+  bool may_be_missing = false;
+};
+
 // The numeric columns of /double_wells that the NEB stage fills (everything but `reason` and the
-// splitting columns), as member pointers: visit(name, &LibraryDoubleWells::column) for each, `glass`
-// first. One list for every code that walks them (the NEB checkpoint, merging).
+// splitting columns), as member pointers: visit(LibraryColumn, &LibraryDoubleWells::column) for each,
+// `glass` first. One list for every code that walks them (library I/O, the NEB checkpoint, merging).
 template <class Visit>
 void for_each_neb_column(Visit&& visit) {
   using D = LibraryDoubleWells;
-  visit("glass", &D::glass);
-  visit("is_a", &D::is_a);
-  visit("is_b", &D::is_b);
-  visit("source_a", &D::source_a);
-  visit("source_b", &D::source_b);
-  visit("first_candidate_time", &D::first_candidate_time);
-  visit("energy_a", &D::energy_a);
-  visit("energy_b", &D::energy_b);
-  visit("V_a", &D::V_a);
-  visit("dV", &D::dV);
-  visit("V_b", &D::V_b);
-  visit("distance", &D::distance);
-  visit("distance_per_particle", &D::distance_per_particle);
-  visit("arc_length", &D::arc_length);
-  visit("participation_ratio", &D::participation_ratio);
-  visit("omega_1", &D::omega_1);
-  visit("omega_2", &D::omega_2);
-  visit("omega_ts", &D::omega_ts);
-  visit("status", &D::status);
-  visit("mep_s", &D::mep_s);
-  visit("mep_energy", &D::mep_energy);
-  visit("mep_slope", &D::mep_slope);
+  using W = ColumnWidth;
+  visit(LibraryColumn{"glass", W::one, "row of /glasses"}, &D::glass);
+  visit(LibraryColumn{"is_a", W::one, "IS id of the lower minimum (paper Fig. 5, left)"}, &D::is_a);
+  visit(LibraryColumn{"is_b", W::one, "IS id of the upper minimum"}, &D::is_b);
+  visit(LibraryColumn{"source_a", W::one, "candidate pair whose path produced this row (IS id)"}, &D::source_a);
+  visit(LibraryColumn{"source_b", W::one, "candidate pair whose path produced this row (IS id)"}, &D::source_b);
+  visit(LibraryColumn{"first_candidate_time", W::one, "when the source pair became a candidate (tau_LJ)"},
+        &D::first_candidate_time);
+  visit(LibraryColumn{"energy_a", W::one, "total energy of minimum a"}, &D::energy_a);
+  visit(LibraryColumn{"energy_b", W::one, "total energy of minimum b"}, &D::energy_b);
+  visit(LibraryColumn{"V_a", W::one, "forward barrier from the lower minimum"}, &D::V_a);
+  visit(LibraryColumn{"dV", W::one, "asymmetry energy_b - energy_a"}, &D::dV);
+  visit(LibraryColumn{"V_b", W::one, "barrier height V_a - dV/2"}, &D::V_b);
+  visit(LibraryColumn{"distance", W::one, "Euclidean distance between the minima in 3N space (sigma)"}, &D::distance);
+  visit(LibraryColumn{"distance_per_particle", W::one, "paper Eq. 7: distance / sqrt(N)"}, &D::distance_per_particle);
+  visit(LibraryColumn{"arc_length", W::one, "length of the minimum energy path in 3N space"}, &D::arc_length);
+  visit(LibraryColumn{"participation_ratio", W::one, "paper Eq. 16"}, &D::participation_ratio);
+  visit(LibraryColumn{"omega_1", W::one, "sqrt(V''(s)) at the lower minimum (m = 1)"}, &D::omega_1);
+  visit(LibraryColumn{"omega_2", W::one, "sqrt(V''(s)) at the upper minimum"}, &D::omega_2);
+  visit(LibraryColumn{"omega_ts", W::one, "sqrt(|V''(s)|) at the transition state"}, &D::omega_ts);
+  visit(LibraryColumn{"status", W::one, "0 good, 1 split at intermediate minima, 2 not converged, 3 failed"}, &D::status);
+  visit(LibraryColumn{"mep_s", W::images, "arc length of each image"}, &D::mep_s);
+  visit(LibraryColumn{"mep_energy", W::images, "V(s) - energy_a at each image"}, &D::mep_energy);
+  visit(LibraryColumn{"mep_slope", W::images, "dV/ds at each image: minus the tangential force", true}, &D::mep_slope);
 }
 
 // The columns of /double_wells that the splitting stage fills (rows x masses, levels x 5).
 template <class Visit>
 void for_each_splitting_column(Visit&& visit) {
   using D = LibraryDoubleWells;
-  visit("splitting", &D::splitting);
-  visit("splitting_error", &D::splitting_error);
-  visit("levels", &D::levels);
-  visit("Delta", &D::Delta);
-  visit("Delta0", &D::Delta0);
-  visit("Gamma", &D::Gamma);
-  visit("is_tls", &D::is_tls);
+  using W = ColumnWidth;
+  visit(LibraryColumn{"splitting", W::masses, "E = eps_2 - eps_1 per mass (attribute masses of /)"}, &D::splitting);
+  visit(LibraryColumn{"splitting_error", W::masses,
+                      "estimated absolute error of splitting (grid change, rounding floor of double precision)", true},
+        &D::splitting_error);
+  visit(LibraryColumn{"levels", W::masses_levels, "five lowest levels eps_1..eps_5 from the lower minimum, per mass",
+                      true},
+        &D::levels);
+  visit(LibraryColumn{"Delta", W::masses, "diagonal splitting, paper Eq. 13"}, &D::Delta);
+  visit(LibraryColumn{"Delta0", W::masses, "tunnelling matrix element (WKB), paper Eq. 15"}, &D::Delta0);
+  visit(LibraryColumn{"Gamma", W::masses, "decay rate (WKB), paper Eq. 14"}, &D::Gamma);
+  visit(LibraryColumn{"is_tls", W::masses, "good row with E < T_Q of the mass (TLS)"}, &D::is_tls);
 }
 
 struct Library {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <type_traits>
 
 #include "tlsx/core/error.hpp"
 #include "tlsx/io/atomic_file.hpp"
@@ -69,6 +70,28 @@ std::vector<T> read_column(const h5::Group& g, const std::string& name, std::siz
     throw input_error(file, 0, g.path() + "/" + name + " has " + std::to_string(v.size()) + " values, expected " +
                                    std::to_string(rows) + " x " + std::to_string(per_row));
   return v;
+}
+
+// Values per row of a /double_wells column.
+std::size_t column_width(ColumnWidth w, std::size_t images, std::size_t masses) {
+  switch (w) {
+    case ColumnWidth::one: return 1;
+    case ColumnWidth::images: return images;
+    case ColumnWidth::masses: return masses;
+    case ColumnWidth::masses_levels: return masses * kLibraryLevels;
+  }
+  return 1;
+}
+
+// The dataset shape of a /double_wells column (rows, rows x images, rows x masses x levels, ...).
+h5::Shape shape_of(ColumnWidth w, std::size_t rows, std::size_t images, std::size_t masses) {
+  switch (w) {
+    case ColumnWidth::one: return {rows};
+    case ColumnWidth::images: return {rows, images};
+    case ColumnWidth::masses: return {rows, masses};
+    case ColumnWidth::masses_levels: return {rows, masses, static_cast<std::size_t>(kLibraryLevels)};
+  }
+  return {rows};
 }
 
 }  // namespace
@@ -149,47 +172,21 @@ void write_library(const std::string& path, Library lib) {
       const std::size_t rows = dw.size(), m = lib.masses.size(), images = static_cast<std::size_t>(dw.images);
       h5::Group d = f.create_group("double_wells");
       d.set_attribute("images", static_cast<std::int64_t>(dw.images));
-      column(d, "glass", dw.glass, "row of /glasses");
-      column(d, "is_a", dw.is_a, "IS id of the lower minimum (paper Fig. 5, left)");
-      column(d, "is_b", dw.is_b, "IS id of the upper minimum");
-      column(d, "source_a", dw.source_a, "candidate pair whose path produced this row (IS id)");
-      column(d, "source_b", dw.source_b, "candidate pair whose path produced this row (IS id)");
-      column(d, "first_candidate_time", dw.first_candidate_time, "when the source pair became a candidate (tau_LJ)");
-      column(d, "energy_a", dw.energy_a, "total energy of minimum a");
-      column(d, "energy_b", dw.energy_b, "total energy of minimum b");
-      column(d, "V_a", dw.V_a, "forward barrier from the lower minimum");
-      column(d, "dV", dw.dV, "asymmetry energy_b - energy_a");
-      column(d, "V_b", dw.V_b, "barrier height V_a - dV/2");
-      column(d, "distance", dw.distance, "Euclidean distance between the minima in 3N space (sigma)");
-      column(d, "distance_per_particle", dw.distance_per_particle, "paper Eq. 7: distance / sqrt(N)");
-      column(d, "arc_length", dw.arc_length, "length of the minimum energy path in 3N space");
-      column(d, "participation_ratio", dw.participation_ratio, "paper Eq. 16");
-      column(d, "omega_1", dw.omega_1, "sqrt(V''(s)) at the lower minimum (m = 1)");
-      column(d, "omega_2", dw.omega_2, "sqrt(V''(s)) at the upper minimum");
-      column(d, "omega_ts", dw.omega_ts, "sqrt(|V''(s)|) at the transition state");
-      column(d, "status", dw.status, "0 good, 1 split at intermediate minima, 2 not converged, 3 failed");
+      // A column that the code which filled the library predates (empty) is written as unknown (NaN).
+      const auto write = [&](const LibraryColumn& c, const auto& values) {
+        using T = typename std::decay_t<decltype(values)>::value_type;
+        const std::size_t width = column_width(c.width, images, m);
+        if constexpr (std::is_same_v<T, double>) {
+          if (c.may_be_missing && values.empty() && rows > 0) {
+            column(d, c.name, std::vector<double>(rows * width, std::nan("")), c.description, shape_of(c.width, rows, images, m));
+            return;
+          }
+        }
+        column(d, c.name, values, c.description, shape_of(c.width, rows, images, m));
+      };
+      for_each_neb_column([&](const LibraryColumn& c, auto member) { write(c, dw.*member); });
       column(d, "reason", dw.reason, "why a row is not good");
-      column(d, "mep_s", dw.mep_s, "arc length of each image", {rows, images});
-      column(d, "mep_energy", dw.mep_energy, "V(s) - energy_a at each image", {rows, images});
-      const std::vector<double> slopes =
-          dw.mep_slope.empty() ? std::vector<double>(rows * images, std::nan("")) : dw.mep_slope;
-      column(d, "mep_slope", slopes, "dV/ds at each image: minus the tangential force", {rows, images});
-      if (lib.stage == "splitting") {
-        column(d, "splitting", dw.splitting, "E = eps_2 - eps_1 per mass (attribute masses of /)", {rows, m});
-        column(d, "Delta", dw.Delta, "diagonal splitting, paper Eq. 13", {rows, m});
-        column(d, "Delta0", dw.Delta0, "tunnelling matrix element (WKB), paper Eq. 15", {rows, m});
-        column(d, "Gamma", dw.Gamma, "decay rate (WKB), paper Eq. 14", {rows, m});
-        column(d, "is_tls", dw.is_tls, "good row with E < T_Q of the mass (TLS)", {rows, m});
-        // A library filled by code that predates the levels column stores them as unknown (NaN).
-        const std::vector<double> levels =
-            dw.levels.empty() ? std::vector<double>(rows * m * kLibraryLevels, std::nan("")) : dw.levels;
-        const std::vector<double> errors =
-            dw.splitting_error.empty() ? std::vector<double>(rows * m, std::nan("")) : dw.splitting_error;
-        column(d, "splitting_error", errors,
-               "estimated absolute error of splitting (grid change, rounding floor of double precision)", {rows, m});
-        column(d, "levels", levels, "five lowest levels eps_1..eps_5 from the lower minimum, per mass",
-               {rows, m, kLibraryLevels});
-      }
+      if (lib.stage == "splitting") for_each_splitting_column([&](const LibraryColumn& c, auto member) { write(c, dw.*member); });
     }
   });
 }
@@ -287,46 +284,25 @@ Library read_library(const std::string& path) {
     LibraryDoubleWells& dw = lib.double_wells;
     dw.images = static_cast<int>(d.attribute<std::int64_t>("images"));
     dw.glass = d.read<std::int64_t>("glass");
-    const std::size_t m = dw.glass.size();
+    const std::size_t m = dw.glass.size(), images = static_cast<std::size_t>(dw.images);
     check_glass(dw.glass, "double_wells");
-    dw.is_a = read_column<std::int32_t>(d, "is_a", m, 1, path);
-    dw.is_b = read_column<std::int32_t>(d, "is_b", m, 1, path);
-    dw.source_a = read_column<std::int32_t>(d, "source_a", m, 1, path);
-    dw.source_b = read_column<std::int32_t>(d, "source_b", m, 1, path);
-    dw.first_candidate_time = read_column<double>(d, "first_candidate_time", m, 1, path);
-    dw.energy_a = read_column<double>(d, "energy_a", m, 1, path);
-    dw.energy_b = read_column<double>(d, "energy_b", m, 1, path);
-    dw.V_a = read_column<double>(d, "V_a", m, 1, path);
-    dw.dV = read_column<double>(d, "dV", m, 1, path);
-    dw.V_b = read_column<double>(d, "V_b", m, 1, path);
-    dw.distance = read_column<double>(d, "distance", m, 1, path);
-    dw.distance_per_particle = read_column<double>(d, "distance_per_particle", m, 1, path);
-    dw.arc_length = read_column<double>(d, "arc_length", m, 1, path);
-    dw.participation_ratio = read_column<double>(d, "participation_ratio", m, 1, path);
-    dw.omega_1 = read_column<double>(d, "omega_1", m, 1, path);
-    dw.omega_2 = read_column<double>(d, "omega_2", m, 1, path);
-    dw.omega_ts = read_column<double>(d, "omega_ts", m, 1, path);
-    dw.status = read_column<std::int32_t>(d, "status", m, 1, path);
+    const std::size_t masses = lib.masses.size();
+    const auto read = [&](const LibraryColumn& c, auto& values) {
+      using T = typename std::decay_t<decltype(values)>::value_type;
+      const std::size_t width = column_width(c.width, images, masses);
+      if constexpr (std::is_same_v<T, double>) {
+        if (c.may_be_missing && !d.exists(c.name)) {  // a file from before the column existed
+          values.assign(m * width, std::nan(""));
+          return;
+        }
+      }
+      values = read_column<T>(d, c.name, m, width, path);
+    };
+    for_each_neb_column([&](const LibraryColumn& c, auto member) {
+      if (std::string(c.name) != "glass") read(c, dw.*member);
+    });
     dw.reason = read_column<std::string>(d, "reason", m, 1, path);
-    const std::size_t images = static_cast<std::size_t>(dw.images);
-    dw.mep_s = read_column<double>(d, "mep_s", m, images, path);
-    dw.mep_energy = read_column<double>(d, "mep_energy", m, images, path);
-    // Files from before the slope column: unknown slopes.
-    dw.mep_slope = d.exists("mep_slope") ? read_column<double>(d, "mep_slope", m, images, path)
-                                         : std::vector<double>(m * images, std::nan(""));
-    if (d.exists("splitting")) {
-      const std::size_t masses = lib.masses.size();
-      dw.splitting = read_column<double>(d, "splitting", m, masses, path);
-      dw.Delta = read_column<double>(d, "Delta", m, masses, path);
-      dw.Delta0 = read_column<double>(d, "Delta0", m, masses, path);
-      dw.Gamma = read_column<double>(d, "Gamma", m, masses, path);
-      dw.is_tls = read_column<std::uint8_t>(d, "is_tls", m, masses, path);
-      // Files from before the levels column: unknown levels.
-      dw.splitting_error = d.exists("splitting_error") ? read_column<double>(d, "splitting_error", m, masses, path)
-                                                       : std::vector<double>(m * masses, std::nan(""));
-      dw.levels = d.exists("levels") ? read_column<double>(d, "levels", m, masses * kLibraryLevels, path)
-                                     : std::vector<double>(m * masses * kLibraryLevels, std::nan(""));
-    }
+    if (d.exists("splitting")) for_each_splitting_column([&](const LibraryColumn& c, auto member) { read(c, dw.*member); });
   }
   return lib;
 }

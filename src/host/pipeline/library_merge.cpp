@@ -116,14 +116,14 @@ Library merge_libraries(const std::vector<Library>& parts, const std::vector<std
 
     LibraryDoubleWells& w = out.double_wells;
     const LibraryDoubleWells& q = p.double_wells;
-    for_each_neb_column([&](const char* name, auto column) {
-      if (std::string(name) == "glass")
+    for_each_neb_column([&](const LibraryColumn& c, auto column) {
+      if (std::string(c.name) == "glass")
         append_shifted(w.glass, q.glass, glass_shift);
       else
         append(w.*column, q.*column);
     });
     append(w.reason, q.reason);
-    for_each_splitting_column([&](const char*, auto column) { append(w.*column, q.*column); });
+    for_each_splitting_column([&](const LibraryColumn&, auto column) { append(w.*column, q.*column); });
   }
   if (out.exploration.sequence_offset.empty()) out.exploration.sequence_offset.push_back(0);
   out.config_prepare = merged_config(parts, &Library::config_prepare);

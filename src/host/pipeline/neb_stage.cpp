@@ -40,7 +40,7 @@ void validate(const NebStageOptions& o, const Library& lib) {
 // The columns of /double_wells that the stage fills, one visitor call per column (checkpoint I/O).
 template <class Visit>
 void for_each_column(LibraryDoubleWells& d, Visit&& visit) {
-  for_each_neb_column([&](const char* name, auto column) { visit(name, d.*column); });
+  for_each_neb_column([&](const LibraryColumn& c, auto column) { visit(c.name, d.*column); });
 }
 
 // Two minima are the same when their energies and every particle (minimum image) agree within the
