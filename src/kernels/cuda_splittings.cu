@@ -76,15 +76,6 @@ void to_device(DeviceArray<T>& d, const std::vector<T>& h, const char* what) {
           std::string("copying ") + what + " to the device");
 }
 
-SplittingResult failed_profile(ProfileStatus status, double mass) {
-  SplittingResult r;
-  r.status = SplittingStatus::profile_error;
-  r.profile = status;
-  r.mass = mass;
-  r.T_Q = 2.0 * 3.14159265358979323846 / mass;
-  return r;
-}
-
 // The prepared wells' splines in device memory, and DoubleWell views onto them.
 struct DeviceWells {
   DeviceArray<double> knots;
@@ -143,7 +134,7 @@ std::vector<std::vector<SplittingResult>> device_splittings(const std::vector<Pr
       host_wells.push_back(&prepared[p].well());
       out[p].resize(masses.size());
     } else {
-      for (double m : masses) out[p].push_back(failed_profile(prepared[p].status(), m));
+      for (double m : masses) out[p].push_back(profile_error_result(prepared[p].status(), m));
     }
   }
   const int n_masses = static_cast<int>(masses.size());

@@ -18,6 +18,7 @@
 #include "tlsx/core/error.hpp"
 #include "tlsx/pipeline/analyze.hpp"
 #include "tlsx/pipeline/library.hpp"
+#include "tlsx/quantum/splitting_core.hpp"
 
 namespace {
 
@@ -42,7 +43,7 @@ class LibraryBuilder {
     lib_.n = kN;
     lib_.box = Box::cubic(std::cbrt(kN / 1.35));
     lib_.masses = std::move(masses);
-    for (const double m : lib_.masses) lib_.T_Q.push_back(quantum_temperature(m));
+    for (const double m : lib_.masses) lib_.T_Q.push_back(quantum::quantum_temperature(m));
     lib_.double_wells.images = 3;
     lib_.exploration.sequence_offset.push_back(0);
   }

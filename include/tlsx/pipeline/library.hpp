@@ -212,7 +212,4 @@ void write_library(const std::string& path, Library lib);
 // Checks the format attribute and that every table's columns have equal lengths.
 Library read_library(const std::string& path);
 
-// T_Q = 2 pi / m~ in units of eps (paper Eq. 9 with hbar = k_B = 1, m~ of Eq. 11).
-inline double quantum_temperature(double reduced_mass) { return 6.283185307179586 / reduced_mass; }
-
 }  // namespace tlsx

@@ -74,6 +74,20 @@ struct SplittingResult {
   double s_lo = 0.0, s_hi = 0.0;  // the Dirichlet walls (harmonic extension beyond the minima)
 };
 
+// T_Q = 2 pi / m~ in units of eps: the quantum temperature of Eq. 9 with hbar = k_B = 1 (m~ of
+// Eq. 11); a TLS has E < T_Q.
+TLSX_HD inline double quantum_temperature(double mass) { return 2.0 * 3.14159265358979323846 / mass; }
+
+// The result for a profile that is not a double well (`why`): status profile_error, mass and T_Q set.
+TLSX_HD inline SplittingResult profile_error_result(ProfileStatus why, double mass) {
+  SplittingResult r;
+  r.status = SplittingStatus::profile_error;
+  r.profile = why;
+  r.mass = mass;
+  r.T_Q = quantum_temperature(mass);
+  return r;
+}
+
 // Splitting of the prepared double well `dw` at mass m~. `work` holds `capacity` doubles: the largest
 // grid allowed (GridOptions::max_points is also honoured).
 TLSX_HD inline SplittingResult splitting_of(const DoubleWell& dw, double mass,
@@ -82,7 +96,7 @@ TLSX_HD inline SplittingResult splitting_of(const DoubleWell& dw, double mass,
   SplittingResult out;
   out.profile = ProfileStatus::ok;
   out.mass = mass;
-  out.T_Q = 2.0 * 3.14159265358979323846 / mass;
+  out.T_Q = quantum_temperature(mass);
   out.V_a = dw.V_top;
   out.dV = dw.dV;
   out.V_b = dw.V_top - 0.5 * dw.dV;

@@ -158,7 +158,7 @@ SplittingStageSummary run_splitting_stage(Library& lib, const SplittingStageOpti
 
   lib.masses = options.masses;
   lib.T_Q.clear();
-  for (const double m : options.masses) lib.T_Q.push_back(quantum_temperature(m));
+  for (const double m : options.masses) lib.T_Q.push_back(quantum::quantum_temperature(m));
   lib.stage = "splitting";
   lib.config_splitting = splitting_config_json(options);
   return sum;

@@ -17,15 +17,6 @@ struct GridWorkspace {
   std::unique_ptr<double[]> data;
 };
 
-SplittingResult failed_profile(ProfileStatus status, double mass) {
-  SplittingResult r;
-  r.status = SplittingStatus::profile_error;
-  r.profile = status;
-  r.mass = mass;
-  r.T_Q = 2.0 * 3.14159265358979323846 / mass;
-  return r;
-}
-
 }  // namespace
 
 PreparedDoubleWell PreparedDoubleWell::build(const Profile& profile) {
@@ -84,7 +75,7 @@ std::vector<std::vector<SplittingResult>> splittings(const std::vector<Profile>&
       const PreparedDoubleWell p = PreparedDoubleWell::build(profiles[i]);
       for (double m : masses) {
         row.push_back(p.ok() ? splitting_of(p.well(), m, options, work.data.get(), work.capacity)
-                             : failed_profile(p.status(), m));
+                             : profile_error_result(p.status(), m));
       }
     }
   }
