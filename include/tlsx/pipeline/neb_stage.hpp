@@ -81,7 +81,6 @@ class NebStage {
   std::size_t items_searched() const;
   std::size_t items_total() const { return items_.size(); }
   const std::vector<NebWorkItem>& items() const { return items_; }
-  int pairs_in_flight() const { return options_.pairs_in_flight; }
 
   void save_checkpoint(const std::string& path) const;
 
