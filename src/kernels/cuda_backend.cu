@@ -2,7 +2,8 @@
 // cuda_kernels.cuh, one block per replica. Each call copies the batch in, runs one launch over every
 // replica (a whole MD run or minimisation per launch) and copies it back; replicas whose neighbour
 // list overflowed are rerun with a larger capacity, exactly as the CPU backend does. A batch larger
-// than the device's free memory runs in chunks.
+// than the device's free memory runs in chunks. Neighbour lists stay on the device: a slot's list
+// serves forces_reusing_lists again while it holds the same replica under the same ListEpochs value.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -73,7 +74,12 @@ class CudaBackend final : public Backend {
   explicit CudaBackend(int device);
   std::string name() const override { return "cuda"; }
   std::string device() const override { return description_; }
-  std::vector<ForceResult> forces(ReplicaBatch& batch, const PairTable& table) override;
+  std::vector<ForceResult> forces(ReplicaBatch& batch, const PairTable& table) override {
+    return forces_with(batch, table, false);
+  }
+  std::vector<ForceResult> forces_reusing_lists(ReplicaBatch& batch, const PairTable& table) override {
+    return forces_with(batch, table, true);
+  }
   void run_md(ReplicaBatch& batch, std::vector<MdReplicaState>& states, const PairTable& table,
               const MdParams& params, std::int64_t steps) override;
   std::vector<MinimizeResult> minimize(ReplicaBatch& batch, const PairTable& table,
@@ -86,6 +92,7 @@ class CudaBackend final : public Backend {
     std::size_t shared = 0;   // dynamic shared-memory bytes
   };
 
+  std::vector<ForceResult> forces_with(ReplicaBatch& batch, const PairTable& table, bool reuse_lists);
   LaunchShape launch_shape(const void* kernel, const char* what, int n) const;
   int prepare(ReplicaBatch& batch, std::size_t wanted);
   void copy_in(ReplicaBatch& batch, const std::vector<int>& ids);
@@ -127,7 +134,7 @@ CudaBackend::CudaBackend(int device) : device_(device) {
                 kCompiledArchitectures + ": rebuild with -DCMAKE_CUDA_ARCHITECTURES=" +
                 std::to_string(prop_.major * 10 + prop_.minor));
   }
-  description_ = cuda_device_name(device) + ", " + std::to_string(block_) + " threads per replica" +
+  description_ = cuda_device_name(device) + ", " + std::to_string(block_) + " threads per replica (fewer where a kernel's registers allow fewer)" +
                  (stage_positions_ ? ", positions in shared memory" : "");
 }
 
@@ -207,7 +214,9 @@ void CudaBackend::copy_out(ReplicaBatch& batch, const std::vector<int>& ids, boo
 // Runs run(ids) (upload records, launch over slots [0, ids.size()), download records) over every
 // replica in chunks that fit the device, then again over the replicas for which overflowed(r) holds,
 // after growing the neighbour capacity: the algorithms restart from a consistent state, so the
-// result equals a run without overflow (the CPU backend's protocol).
+// result equals a run without overflow (the CPU backend's protocol). Every kernel leaves in a slot a
+// list valid for its replica's final positions (MD and the minimisers keep theirs within skin/2):
+// the slot is tagged with the replica's list epoch, unless the list overflowed.
 template <class Run, class Overflowed>
 void CudaBackend::for_replicas_growing_lists(ReplicaBatch& batch, bool moved, Run&& run, Overflowed&& overflowed) {
   std::vector<int> todo(batch.size());
@@ -220,8 +229,12 @@ void CudaBackend::for_replicas_growing_lists(ReplicaBatch& batch, bool moved, Ru
       copy_in(batch, ids);
       run(ids);
       copy_out(batch, ids, moved);
-      for (int r : ids)
-        if (overflowed(r)) again.push_back(r);
+      for (std::size_t k = 0; k < ids.size(); ++k) {
+        const int r = ids[k];
+        const bool overflow = overflowed(r);
+        if (overflow) again.push_back(r);
+        memory_.set_list_epoch(static_cast<int>(k), overflow ? 0 : batch.list_epoch(r));
+      }
     }
     for (int r : todo) batch.take_overflow(r);
     if (!again.empty()) {
@@ -233,17 +246,26 @@ void CudaBackend::for_replicas_growing_lists(ReplicaBatch& batch, bool moved, Ru
   }
 }
 
-std::vector<ForceResult> CudaBackend::forces(ReplicaBatch& batch, const PairTable& table) {
+std::vector<ForceResult> CudaBackend::forces_with(ReplicaBatch& batch, const PairTable& table, bool reuse_lists) {
   std::vector<ForceResult> out(batch.size());
   if (batch.size() == 0) return out;
   check(cudaSetDevice(device_), "selecting the device");
   const LaunchShape s = launch_shape(reinterpret_cast<const void*>(&forces_kernel), "the force kernel", batch.n());
   std::vector<ForceResult> records;
+  std::vector<int> keep;
   for_replicas_growing_lists(
       batch, false,
       [&](const std::vector<int>& ids) {
         const int m = static_cast<int>(ids.size());
-        forces_kernel<<<m, s.block, s.shared>>>(arrays(batch), table, s.stage, memory_.forces.data());
+        const int* keep_list = nullptr;
+        if (reuse_lists) {
+          // Slot k keeps its list when it was left by this very replica under its current epoch.
+          keep.resize(m);
+          for (int k = 0; k < m; ++k) keep[k] = memory_.list_epoch(k) == batch.list_epoch(ids[k]) ? 1 : 0;
+          to_device(memory_.keep_list.data(), keep.data(), m, "neighbour-list reuse flags");
+          keep_list = memory_.keep_list.data();
+        }
+        forces_kernel<<<m, s.block, s.shared>>>(arrays(batch), table, s.stage, keep_list, memory_.forces.data());
         check_kernel("the force kernel");
         records.resize(m);
         to_host(records.data(), memory_.forces.data(), m, "force results");

@@ -8,7 +8,10 @@
 
 namespace tlsx::cuda {
 
-// An owning device allocation of `size` elements (no constructors run: plain data only).
+// An owning device allocation of `size` elements (no constructors run: plain data only), zeroed:
+// what a kernel leaves unwritten and the host still copies back (the forces and record of a replica
+// whose neighbour list overflowed, rerun afterwards) is then defined, for compute-sanitizer's
+// initcheck and for anyone reading it.
 template <class T>
 class DeviceArray {
  public:
@@ -23,6 +26,7 @@ class DeviceArray {
     check(cudaMalloc(reinterpret_cast<void**>(&data_), size * sizeof(T)),
           std::string("allocating ") + what + " (" + std::to_string(size * sizeof(T) >> 20) + " MiB)");
     size_ = size;
+    check(cudaMemset(data_, 0, size * sizeof(T)), std::string("clearing ") + what);
   }
   void release() {
     if (data_) cudaFree(data_);  // never throws: also runs in destructors

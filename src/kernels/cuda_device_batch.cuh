@@ -10,9 +10,14 @@
 //                                 the threads of a warp (consecutive i) read consecutive words
 //   cell_start                    n_cells_capacity + 1 ints
 //   status                        2 ints: [0] overflow flag, [1] neighbour-list builds
+// A slot's neighbour list (index, counts, reference positions) stays on the device between calls.
+// The host remembers for each slot the ListEpochs value (replica_batch.hpp) of the replica whose
+// list it holds, so a later call for the same replica in the same slot may keep it
+// (Backend::forces_reusing_lists); 0 = no list worth keeping.
 #include <cstddef>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "cuda_check.cuh"
 #include "cuda_device_array.cuh"
@@ -78,8 +83,8 @@ class DeviceBatch {
     const std::size_t n = s.n;
     const std::size_t doubles = (4 + kScratchVectors) * 3 * n;
     const std::size_t ints = 4 * n + n * s.capacity + (s.n_cells_capacity + 1) + 2;
-    const std::size_t records =
-        sizeof(MdReplicaState) + sizeof(std::uint64_t) + sizeof(ForceResult) + sizeof(MinimizeResult);
+    const std::size_t records = sizeof(MdReplicaState) + sizeof(std::uint64_t) + sizeof(ForceResult) +
+                                sizeof(MinimizeResult) + sizeof(int);
     return doubles * sizeof(double) + ints * sizeof(int) + records;
   }
 
@@ -106,6 +111,8 @@ class DeviceBatch {
     targets.allocate(m, "MD targets");
     forces.allocate(m, "force results");
     minimized.allocate(m, "minimiser results");
+    keep_list.allocate(m, "neighbour-list reuse flags");
+    list_epochs_.assign(m, 0);
     shape_ = shape;
     slots_ = slots;
   }
@@ -119,6 +126,8 @@ class DeviceBatch {
     targets.release();
     forces.release();
     minimized.release();
+    keep_list.release();
+    list_epochs_.clear();
     slots_ = 0;
     shape_ = SlotShape{};
   }
@@ -150,17 +159,23 @@ class DeviceBatch {
   int* species(int slot) const { return species_.data() + std::size_t(slot) * shape_.n; }
   int* status(int slot) const { return status_.data() + std::size_t(slot) * 2; }
 
+  // The ListEpochs value of the list slot s holds (0: none to keep).
+  std::uint64_t list_epoch(int slot) const { return list_epochs_[std::size_t(slot)]; }
+  void set_list_epoch(int slot, std::uint64_t epoch) { list_epochs_[std::size_t(slot)] = epoch; }
+
   // Per-replica records (slot-indexed).
   DeviceArray<MdReplicaState> states;
   DeviceArray<std::uint64_t> targets;
   DeviceArray<ForceResult> forces;
   DeviceArray<MinimizeResult> minimized;
+  DeviceArray<int> keep_list;  // 1: the slot's list belongs to its replica, update it; 0: build
 
  private:
   SlotShape shape_;
   int slots_ = 0;
   DeviceArray<double> pos_, vel_, force_, reference_, scratch_;
   DeviceArray<int> species_, count_, count_upper_, index_, cell_start_, cell_particles_, status_;
+  std::vector<std::uint64_t> list_epochs_;
 };
 
 }  // namespace tlsx::cuda

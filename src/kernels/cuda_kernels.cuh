@@ -82,9 +82,15 @@ __device__ void on_block_replica(const SlotArrays& a, const PairTable& table, bo
   work(team, shared_table(sh), r, slot);
 }
 
-__global__ void forces_kernel(SlotArrays a, PairTable table, bool stage, ForceResult* out) {
+// keep_list (may be null): keep_list[slot] != 0 when the slot's list on the device was built for this
+// replica (DeviceBatch::list_epoch); it is then rebuilt only when a particle moved more than skin/2.
+__global__ void forces_kernel(SlotArrays a, PairTable table, bool stage, const int* keep_list, ForceResult* out) {
   on_block_replica(a, table, stage, [&](const CudaBlockTeam& team, const PairTable& t, const ReplicaView& r, int slot) {
-    build_neighbor_list(team, r);  // ends with a barrier (single)
+    // Both end with a barrier (a reduction or single); every thread of the block takes the same branch.
+    if (keep_list != nullptr && keep_list[slot] != 0)
+      update_neighbor_list(team, r);
+    else
+      build_neighbor_list(team, r);
     if (r.nbr.status[0] == 0) {
       const ForceResult fr = compute_forces(team, t, r);
       if (team.leader()) out[slot] = fr;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <cmath>
 #include <random>
@@ -239,6 +240,44 @@ TEST(NeighborList, ReusedListsGiveTheForcesOfFreshListsBitwise) {
   const int capacity = reused.neighbor_capacity();
   expect_same("after an overflow");
   EXPECT_GT(reused.neighbor_capacity(), capacity);
+}
+
+// ListEpochs: a value for each replica's list, unique across batches, renewed whenever the host marks
+// a list for rebuilding and for every replica of a copy; moving particles keeps it (the skin check
+// decides then). A backend that keeps its own lists (the CUDA backend) trusts exactly this.
+TEST(ReplicaBatch, ListEpochsChangeWheneverTheHostMarksAList) {
+  const tlsx::Model model = tlsx::ka2_model();
+  tlsx::ReplicaBatch a = lattice_batch(model, 64, 3, 1u), b = lattice_batch(model, 64, 3, 1u);
+  const auto epochs = [](const tlsx::ReplicaBatch& x) {
+    return std::vector<std::uint64_t>{x.list_epoch(0), x.list_epoch(1), x.list_epoch(2)};
+  };
+  std::vector<std::uint64_t> all = epochs(a);
+  for (std::uint64_t e : epochs(b)) all.push_back(e);
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "epochs repeat across replicas or batches";
+  EXPECT_NE(all.front(), 0u);
+
+  const std::vector<std::uint64_t> before = epochs(a);
+  for (int k = 0; k < 3 * 64; ++k) a.pos(1)[k] += 0.3;
+  tlsx::CpuBackend(1).forces_reusing_lists(a, model.pair_table());
+  EXPECT_EQ(epochs(a), before) << "moving particles or computing forces must keep the epochs";
+
+  a.invalidate_neighbor_list(1);
+  std::vector<std::uint64_t> now = epochs(a);
+  EXPECT_EQ(now[0], before[0]);
+  EXPECT_NE(now[1], before[1]);
+  EXPECT_EQ(now[2], before[2]);
+
+  a.copy_replica_from(b, 0, 2);
+  EXPECT_NE(a.list_epoch(2), now[2]);
+  EXPECT_EQ(a.list_epoch(0), now[0]);
+
+  const tlsx::ReplicaBatch copy = a;
+  for (int r = 0; r < 3; ++r) EXPECT_NE(copy.list_epoch(r), a.list_epoch(r)) << "a copy shares replica " << r << "'s epoch";
+
+  now = epochs(a);
+  a.grow_neighbor_capacity();
+  for (int r = 0; r < 3; ++r) EXPECT_NE(a.list_epoch(r), now[r]) << "growth must renew replica " << r;
 }
 
 }  // namespace

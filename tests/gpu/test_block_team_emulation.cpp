@@ -179,9 +179,13 @@ class BlockTeamEmulation : public ::testing::Test {
 };
 
 TEST_F(BlockTeamEmulation, ForcesMatchSerialTeam) {
-  for (int n : {343, 1000}) {
+  // 343 and 1000 list all pairs (fewer than 4 cells per axis); 2197 takes the cell grid (4 per axis):
+  // the counting sort in single() and the 27-cell stencil with column-major rows.
+  for (int n : {343, 1000, 2197}) {
     SCOPED_TRACE("n = " + std::to_string(n));
     tlsx::ReplicaBatch serial = lattice_batch(model_, n, 1, 7u), emulated = lattice_batch(model_, n, 1, 7u);
+    const bool cells = tlsx::cell_grid_for(serial.box(), serial.list_cutoff(), serial.view(0).nbr.n_cells_capacity).total() > 0;
+    ASSERT_EQ(cells, n == 2197) << "the sizes no longer cover both list paths";
     const tlsx::ReplicaView vs = serial.view(0);
     tlsx::build_neighbor_list(tlsx::SerialTeam{}, vs);
     const tlsx::ForceResult ref = tlsx::compute_forces(tlsx::SerialTeam{}, table_, vs);

@@ -28,6 +28,7 @@
 #include "../common/test_systems.hpp"
 #include "tlsx/backend/backend.hpp"
 #include "tlsx/core/error.hpp"
+#include "tlsx/engine/neighbor_list.hpp"
 #include "tlsx/neb/atomistic_surface.hpp"
 #include "tlsx/neb/band.hpp"
 #include "tlsx/neb/surface_batcher.hpp"
@@ -123,8 +124,11 @@ class CudaConformance : public ::testing::Test {
 };
 
 TEST_F(CudaConformance, ForcesAndEnergiesMatchCpu) {
-  for (int n : {343, 1000}) {  // all-pairs list (2 cells per axis) and the cell grid (3 per axis)
+  // 343 and 1000 list all pairs (fewer than 4 cells per axis), 2197 takes the cell grid (4 per axis).
+  for (int n : {343, 1000, 2197}) {
     auto [on_cpu, on_gpu] = twin_batches(n, 5, 17u);
+    const bool cells = tlsx::cell_grid_for(on_gpu.box(), on_gpu.list_cutoff(), on_gpu.view(0).nbr.n_cells_capacity).total() > 0;
+    ASSERT_EQ(cells, n == 2197) << "the sizes no longer cover both list paths";
     const auto fc = cpu_->forces(on_cpu, table_);
     const auto fg = cuda_->forces(on_gpu, table_);
     SCOPED_TRACE("n = " + std::to_string(n));
@@ -289,6 +293,63 @@ TEST_F(CudaConformance, FireQuenchReachesSameInherentStructure) {
 
 TEST_F(CudaConformance, CgQuenchReachesSameInherentStructure) {
   expect_same_inherent_structure(*cpu_, *cuda_, model_, table_, tlsx::MinimizeAlgorithm::cg);
+}
+
+// The device keeps each slot's neighbour list between forces_reusing_lists calls while the slot
+// holds the same replica under the same list epoch (cuda_device_batch.hpp): over a random walk of
+// small steps, after another batch used the same slots, after a species change (invalidated), and
+// after a minimisation on the device (its per-pair list kept), the forces are the CPU's with fresh
+// lists, and most calls did not rebuild.
+TEST_F(CudaConformance, DeviceListsKeptBetweenCallsGiveCpuForces) {
+  const int n = 1000, count = 3;
+  auto [on_cpu, on_gpu] = twin_batches(n, count, 41u);
+  auto [intruder, unused] = twin_batches(n, count, 43u);
+  std::mt19937 gen(5);
+  std::uniform_real_distribution<double> step(-0.01, 0.01);  // the walk alone stays within skin/2 ...
+  const auto compare = [&](const char* what) {
+    SCOPED_TRACE(what);
+    const auto fc = cpu_->forces(on_cpu, table_);
+    const auto fg = cuda_->forces_reusing_lists(on_gpu, table_);
+    expect_same_forces(on_cpu, on_gpu, fc, fg, 1e-12);
+  };
+  compare("first call");
+  const int built_first = on_gpu.neighbor_builds(0);
+  const int calls = 30;
+  for (int s = 0; s < calls; ++s) {
+    for (std::size_t k = 0; k < on_cpu.positions().size(); ++k) {
+      const double d = step(gen);
+      on_cpu.positions()[k] += d;
+      on_gpu.positions()[k] += d;
+    }
+    if (s == calls / 2)  // ... until one particle jumps by more than skin/2: every replica rebuilds once
+      for (tlsx::ReplicaBatch* b : {&on_cpu, &on_gpu})
+        for (int r = 0; r < count; ++r) b->pos(r)[7] += 0.6 * tlsx::testing::kTestSkin;
+    compare("random walk");
+  }
+  const int walk_builds = on_gpu.neighbor_builds(0) - built_first;
+  EXPECT_GT(walk_builds, 0) << "the walk must exceed skin/2 at least once";
+  EXPECT_LT(walk_builds, calls / 2) << "most calls must keep the device list";
+
+  // Another batch in the same slots: every slot's list is now the intruder's, so all rebuild.
+  cuda_->forces(intruder, table_);
+  std::vector<int> builds(count);
+  for (int r = 0; r < count; ++r) builds[r] = on_gpu.neighbor_builds(r);
+  compare("after another batch used the slots");
+  for (int r = 0; r < count; ++r) EXPECT_EQ(on_gpu.neighbor_builds(r), builds[r] + 1) << "replica " << r;
+
+  // Replica 1 gets other species (outside a swap sweep: the host invalidates its list).
+  for (tlsx::ReplicaBatch* b : {&on_cpu, &on_gpu}) {
+    std::reverse(b->species(1), b->species(1) + n);
+    b->invalidate_neighbor_list(1);
+  }
+  compare("after a species change");
+
+  // A FIRE quench on the device, then forces at the inherent structure with the list it left.
+  tlsx::MinimizeParams quench;
+  quench.algorithm = tlsx::MinimizeAlgorithm::fire;
+  cuda_->minimize(on_gpu, table_, quench);
+  on_cpu.positions() = on_gpu.positions();
+  compare("after a quench on the device");
 }
 
 // One band on the CPU; on the device the same band and its reverse at once, their images sharing

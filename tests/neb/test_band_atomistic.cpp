@@ -211,4 +211,39 @@ TEST_F(KA2Pair, PeriodicImageOfAnEndPointGivesTheSamePath) {
   EXPECT_NEAR(plain.arc_length.back(), jumped.arc_length.back(), 1e-9);
 }
 
+// The one test of "the same minimum" (ConnectParams::same_minimum with the surface's
+// max_particle_displacement), which connect_minima and the NEB stage share: A rigidly shifted
+// across the box boundary and with particles jumped by box vectors is A; A with one particle moved
+// by 2 same_distance is not, by same_distance / 2 it is; B is not A.
+TEST_F(KA2Pair, SameMinimumIgnoresRigidShiftsAndPeriodicImages) {
+  tlsx::CpuBackend cpu(1);
+  const tlsx::Box box = tlsx::Box::cubic(model_->box_length(kN));
+  tlsx::AtomisticSurface surface(cpu, model_->pair_table(), box, *species_);
+  const tlsx::ConnectParams p;
+  const std::vector<double>& a = pair_->a;
+  const auto same_as_a = [&](const std::vector<double>& x, double energy) {
+    return p.same_minimum(pair_->energy_a, energy, surface.max_particle_displacement(a.data(), x.data()));
+  };
+  const double shift[3] = {0.37 * box.length[0], -0.61 * box.length[1], 0.05};
+  std::vector<double> moved(a);
+  for (int d = 0; d < 3; ++d)
+    for (int i = 0; i < kN; ++i) moved[d * kN + i] = box.wrap(a[d * kN + i] + shift[d], d) + (i % 3 - 1) * box.length[d];
+  EXPECT_LT(surface.max_particle_displacement(a.data(), moved.data()), 1e-12);
+  EXPECT_TRUE(same_as_a(moved, pair_->energy_a));
+  EXPECT_FALSE(same_as_a(moved, pair_->energy_a + 2 * p.same_energy)) << "the energy must agree too";
+
+  // One particle displaced by delta along x: after the mean is removed it moved delta (1 - 1/n).
+  for (const double delta : {2 * p.same_distance, 0.5 * p.same_distance}) {
+    std::vector<double> one(moved);
+    one[17] += delta;
+    EXPECT_NEAR(surface.max_particle_displacement(a.data(), one.data()), delta * (1.0 - 1.0 / kN), 1e-12);
+    EXPECT_EQ(same_as_a(one, pair_->energy_a), delta < p.same_distance) << "delta = " << delta;
+  }
+  EXPECT_FALSE(same_as_a(pair_->b, pair_->energy_a)) << "B passed for A";
+  // The free function behind it, on a plain vector: a uniform shift is nothing only when removed.
+  const std::vector<double> uniform(3 * kN, 0.25);
+  EXPECT_NEAR(tlsx::largest_particle_displacement(uniform, kN, 3, true), 0.0, 1e-15);
+  EXPECT_NEAR(tlsx::largest_particle_displacement(uniform, kN, 3, false), 0.25 * std::sqrt(3.0), 1e-15);
+}
+
 }  // namespace

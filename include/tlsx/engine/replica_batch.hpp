@@ -11,6 +11,31 @@ namespace tlsx {
 
 struct Configuration;  // io/configuration.hpp
 
+// The state of each replica's neighbour list as the host knows it, as one number unique across every
+// batch of the process: drawn afresh whenever the host marks a list for rebuilding (a new batch,
+// invalidate_neighbor_list, grow_neighbor_capacity, copy_replica_from) and for every replica of a
+// copied batch. A backend that keeps lists of its own between calls (the CUDA backend keeps them on
+// the device) may reuse one only for the replica and epoch it was built under; 0 is never drawn.
+class ListEpochs {
+ public:
+  ListEpochs() = default;
+  explicit ListEpochs(int count) { renew_all(count); }
+  ListEpochs(const ListEpochs& other) { renew_all(static_cast<int>(other.epochs_.size())); }
+  ListEpochs& operator=(const ListEpochs& other) {
+    if (this != &other) renew_all(static_cast<int>(other.epochs_.size()));
+    return *this;
+  }
+  ListEpochs(ListEpochs&&) = default;
+  ListEpochs& operator=(ListEpochs&&) = default;
+
+  std::uint64_t operator[](int r) const { return epochs_[std::size_t(r)]; }
+  void renew(int r);
+  void renew_all(int count);
+
+ private:
+  std::vector<std::uint64_t> epochs_;
+};
+
 class ReplicaBatch {
  public:
   ReplicaBatch() = default;
@@ -44,9 +69,11 @@ class ReplicaBatch {
   // every list marked.
   void invalidate_neighbor_list(int r);
   int neighbor_builds(int r) const { return status_[std::size_t(r) * 2 + 1]; }
+  // Replica r's ListEpochs value.
+  std::uint64_t list_epoch(int r) const { return epochs_[r]; }
 
   // Copies replica r of `other` (same n) into replica r_to of this batch (positions, velocities,
-  // species; the neighbour list must be rebuilt).
+  // species) and marks r_to's list for rebuilding.
   void copy_replica_from(const ReplicaBatch& other, int r_from, int r_to);
 
   std::vector<double>& positions() { return pos_; }
@@ -59,6 +86,7 @@ class ReplicaBatch {
   double cutoff_ = 0.0, skin_ = 0.0;
   std::vector<double> pos_, vel_, force_, reference_, scratch_;
   std::vector<int> species_, count_nb_, count_upper_, index_, cell_start_, cell_particles_, status_;
+  ListEpochs epochs_;
 };
 
 // Neighbour-row capacity for a given density and list cutoff: 1.5x the ideal-gas count plus slack.

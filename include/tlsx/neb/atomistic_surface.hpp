@@ -46,4 +46,8 @@ class AtomisticSurface final : public PathSurface {
   std::vector<int> species_;
 };
 
+// out = b - a for n particles (spatial blocks of n), per particle the nearest periodic image in `box`:
+// AtomisticSurface::displacement, for code that holds configurations but no surface.
+void minimum_image_displacement(const Box& box, int n, const double* a, const double* b, double* out);
+
 }  // namespace tlsx

@@ -12,6 +12,7 @@
 // caller already knows them. Nothing is dropped silently: pairs that fail (band not converged,
 // minimisation failed, the intermediate image relaxes into an end point, no barrier) are listed
 // with the reason.
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,10 +32,17 @@ struct ConnectParams {
   NebParams neb;
   double minimize_tolerance = 1e-10;  // largest force component of a minimised intermediate image
   // Two minima are the same when their energies differ by less than same_energy (eps) and no
-  // particle moved more than same_distance (sigma, minimum image).
+  // particle moved more than same_distance (sigma; PathSurface::max_particle_displacement: minimum
+  // image, rigid translation removed on a periodic system).
   double same_energy = 1e-7;
   double same_distance = 1e-3;
   int max_bands = 32;                 // bound on the paths run for one candidate pair
+
+  // The one test of "the same minimum", for connect_minima and for the NEB stage's matching of
+  // found minima to the library's inherent structures (pipeline/neb_stage.cpp).
+  bool same_minimum(double energy_a, double energy_b, double largest_displacement) const {
+    return std::fabs(energy_a - energy_b) < same_energy && largest_displacement < same_distance;
+  }
 };
 
 struct ElementaryPath {

@@ -53,7 +53,7 @@ class PathSurface {
 
   // Largest distance any particle moved between a and b (minimum image), after removing the mean
   // displacement on a translation-invariant surface (so that a rigidly shifted copy of a minimum
-  // is recognised as that minimum).
+  // is recognised as that minimum): largest_particle_displacement of displacement(a, b).
   double max_particle_displacement(const double* a, const double* b) const;
   // Energy of one configuration (one evaluate() call).
   double energy(const double* x);
@@ -61,5 +61,9 @@ class PathSurface {
   FireParams relax_fire;       // used by the default minimize()
   long relax_max_iterations = 200000;
 };
+
+// Largest distance any particle moved, given the displacement d (spatial blocks of n, minimum image
+// already taken), after removing the mean displacement when remove_translation is set.
+double largest_particle_displacement(std::vector<double> d, int n, int dims, bool remove_translation);
 
 }  // namespace tlsx

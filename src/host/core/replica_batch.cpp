@@ -1,12 +1,24 @@
 #include "tlsx/engine/replica_batch.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
 #include "tlsx/engine/neighbor_list.hpp"
 
 namespace tlsx {
+
+namespace {
+std::atomic<std::uint64_t> last_list_epoch{0};
+}  // namespace
+
+void ListEpochs::renew(int r) { epochs_[std::size_t(r)] = ++last_list_epoch; }
+
+void ListEpochs::renew_all(int count) {
+  epochs_.resize(std::size_t(count));
+  for (int r = 0; r < count; ++r) renew(r);
+}
 
 int default_neighbor_capacity(int n, double volume, double cutoff) {
   const double ideal = (n / volume) * 4.0 / 3.0 * M_PI * cutoff * cutoff * cutoff;
@@ -33,6 +45,7 @@ ReplicaBatch::ReplicaBatch(int n, int count, const Box& box, double list_cutoff,
   cell_start_.assign(c * (cells_capacity_ + 1), 0);
   cell_particles_.assign(c * nn, 0);
   status_.assign(c * 2, 0);
+  epochs_.renew_all(count);
 }
 
 ReplicaView ReplicaBatch::view(int r) {
@@ -73,16 +86,19 @@ void ReplicaBatch::grow_neighbor_capacity() {
   capacity_ = std::min(n_ - 1, capacity_ * 2);
   index_.assign(std::size_t(count_) * n_ * capacity_, 0);
   std::fill(reference_.begin(), reference_.end(), std::numeric_limits<double>::infinity());
+  epochs_.renew_all(count_);
 }
 
 void ReplicaBatch::invalidate_neighbor_list(int r) {
   std::fill_n(reference_.begin() + std::size_t(r) * 3 * n_, 3 * n_, std::numeric_limits<double>::infinity());
+  epochs_.renew(r);
 }
 
 void ReplicaBatch::copy_replica_from(const ReplicaBatch& other, int r_from, int r_to) {
   std::copy_n(other.pos(r_from), 3 * n_, pos(r_to));
   std::copy_n(other.vel(r_from), 3 * n_, vel(r_to));
   std::copy_n(other.species(r_from), n_, species(r_to));
+  invalidate_neighbor_list(r_to);
 }
 
 }  // namespace tlsx

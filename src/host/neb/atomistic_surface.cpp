@@ -31,10 +31,13 @@ void AtomisticSurface::evaluate(const double* x, int count, double* energy, doub
   batcher_->evaluate(species_, x, count, energy, force);
 }
 
-void AtomisticSurface::displacement(const double* a, const double* b, double* out) const {
-  const int n = particles();
+void minimum_image_displacement(const Box& box, int n, const double* a, const double* b, double* out) {
   for (int d = 0; d < 3; ++d)
-    for (int i = 0; i < n; ++i) out[d * n + i] = box().minimum_image(b[d * n + i] - a[d * n + i], d);
+    for (int i = 0; i < n; ++i) out[d * n + i] = box.minimum_image(b[d * n + i] - a[d * n + i], d);
+}
+
+void AtomisticSurface::displacement(const double* a, const double* b, double* out) const {
+  minimum_image_displacement(box(), particles(), a, b, out);
 }
 
 RelaxOutcome AtomisticSurface::minimize(std::vector<double>& x, double force_tolerance) {

@@ -58,8 +58,7 @@ class Connector {
   int find(const Minimum& m) const {
     for (std::size_t k = 0; k < out_.minima.size(); ++k) {
       const Minimum& o = out_.minima[k];
-      if (std::fabs(o.energy - m.energy) < p_.same_energy &&
-          surface_.max_particle_displacement(o.x.data(), m.x.data()) < p_.same_distance)
+      if (p_.same_minimum(o.energy, m.energy, surface_.max_particle_displacement(o.x.data(), m.x.data())))
         return static_cast<int>(k);
     }
     return -1;

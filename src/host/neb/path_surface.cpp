@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace tlsx {
 
@@ -11,10 +12,13 @@ void PathSurface::displacement(const double* a, const double* b, double* out) co
 }
 
 double PathSurface::max_particle_displacement(const double* a, const double* b) const {
-  const int n = particles(), dims = spatial_dimension();
   std::vector<double> d(dimension());
   displacement(a, b, d.data());
-  if (translation_invariant()) {
+  return largest_particle_displacement(std::move(d), particles(), spatial_dimension(), translation_invariant());
+}
+
+double largest_particle_displacement(std::vector<double> d, int n, int dims, bool remove_translation) {
+  if (remove_translation) {
     for (int c = 0; c < dims; ++c) {
       double mean = 0.0;
       for (int i = 0; i < n; ++i) mean += d[c * n + i];

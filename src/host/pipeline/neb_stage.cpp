@@ -6,6 +6,8 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
@@ -43,20 +45,13 @@ void for_each_column(LibraryDoubleWells& d, Visit&& visit) {
   for_each_neb_column([&](const LibraryColumn& c, auto column) { visit(c.name, d.*column); });
 }
 
-// Two minima are the same when their energies and every particle (minimum image) agree within the
-// path search's tolerances: connect_minima's own identification of minima.
+// Whether m is the inherent structure (energy, x): connect_minima's test (ConnectParams::same_minimum)
+// as the atomistic surface applies it, minimum image per particle and the rigid translation removed.
 bool same_minimum(const Library& lib, const ConnectParams& p, double energy, const double* x, const Minimum& m) {
-  if (x == nullptr || !(std::fabs(energy - m.energy) < p.same_energy)) return false;
-  const int n = lib.n;
-  for (int i = 0; i < n; ++i) {
-    double r2 = 0.0;
-    for (int d = 0; d < 3; ++d) {
-      const double u = lib.box.minimum_image(m.x[d * n + i] - x[d * n + i], d);
-      r2 += u * u;
-    }
-    if (!(r2 < p.same_distance * p.same_distance)) return false;
-  }
-  return true;
+  if (x == nullptr || !p.same_minimum(energy, m.energy, 0.0)) return false;  // the energy alone rules most out
+  std::vector<double> d(3 * static_cast<std::size_t>(lib.n));
+  minimum_image_displacement(lib.box, lib.n, x, m.x.data(), d.data());
+  return p.same_minimum(energy, m.energy, largest_particle_displacement(std::move(d), lib.n, 3, true));
 }
 
 // The id of the input library's inherent structure of `glass` that m is, or -1.
