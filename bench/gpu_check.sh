@@ -170,6 +170,7 @@ rows = [
     (f"MD atom-steps/s (Berendsen T={d['temperature']:.2g}, dt={d['dt']:g})", lambda r: f(r["md_atom_steps_per_s"])),
     ("FIRE quenches/s (to 1e-10)", lambda r: f(r["fire_quenches_per_s"]) + f" ({r['fire_converged']}/{r['quenches']} conv.)"),
     ("CG quenches/s (to 1e-10)", lambda r: f(r["cg_quenches_per_s"]) + f" ({r['cg_converged']}/{r['quenches']} conv.)"),
+    ("L-BFGS quenches/s (to 1e-10)", lambda r: f(r["lbfgs_quenches_per_s"]) + f" ({r['lbfgs_converged']}/{r['quenches']} conv.)"),
     ("swap attempts/s", lambda r: f(r["swap_attempts_per_s"]) + f" (acc. {r['swap_acceptance']:.3f})"),
     ("e/N after MD; e_IS/N (CG)", lambda r: f"{r['md_energy_per_particle']:.4f}; {r['cg_energy_per_particle']:.4f}"),
 ]
@@ -177,7 +178,8 @@ print(f"KA2 N={d['n']} FP64. Devices: " + "; ".join(f"{b}: {res[b]['device']}" f
 print()
 print("| figure | " + " | ".join(cols) + (" | cuda/cpu |" if len(cols) == 2 else " |"))
 print("| --- " * (len(cols) + 1 + (len(cols) == 2)) + "|")
-keys = {1: "md_atom_steps_per_s", 2: "fire_quenches_per_s", 3: "cg_quenches_per_s", 4: "swap_attempts_per_s"}
+keys = {1: "md_atom_steps_per_s", 2: "fire_quenches_per_s", 3: "cg_quenches_per_s", 4: "lbfgs_quenches_per_s",
+        5: "swap_attempts_per_s"}
 for k, (name, get) in enumerate(rows):
     line = f"| {name} | " + " | ".join(get(res[b]) for b in cols)
     if len(cols) == 2:

@@ -180,6 +180,17 @@ TEST(CliIo, BadFilesGiveOneLineNamingFileAndLine) {
   for (const std::string& p : {truncated, bad_number, xyz, overlap, small}) std::remove(p.c_str());
 }
 
+// Parameters the integrator cannot use are refused before any step: a Berendsen time constant not
+// above the time step would make lambda^2 = 1 + dt/tau (T0/T - 1) negative (NaN velocities).
+TEST(CliIo, MdRefusesParametersTheIntegratorCannotUse) {
+  const std::string out = scratch("refused.data");
+  expect_cli_error("md " + kData + " -o " + out + " --steps 10 --temperature 0.4 --dt 0.005 --thermostat berendsen --tau-t 0.001",
+                   {"md.tau_t must be > dt"});
+  expect_cli_error("md " + kData + " -o " + out + " --steps 10 --temperature 0.4 --swap-every 1 --swap-attempts 70000000",
+                   {"md.swap_attempts must be in [0, 2^26)"});
+  EXPECT_FALSE(std::ifstream(out).good()) << "no output for a refused run";
+}
+
 // tlsx md and tlsx minimize run their one replica on the backend asked for: the CPU by default; with
 // --backend cuda the same numbers from a device, or, without one, a one-line error and exit 1.
 TEST(CliIo, MdAndMinimizeRunOnTheChosenBackend) {

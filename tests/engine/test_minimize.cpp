@@ -1,6 +1,7 @@
-// FIRE 2.0 and Polak-Ribiere CG on KA2 lattice systems: both reach the same inherent structure,
-// which the independent all-pairs evaluation confirms is a minimum (vanishing forces, positive
-// curvature by finite differences); the status codes and counters keep their contract.
+// FIRE 2.0, Polak-Ribiere CG and L-BFGS on KA2 lattice systems: all reach the same inherent
+// structure, which the independent all-pairs evaluation confirms is a minimum (vanishing forces,
+// positive curvature by finite differences); the status codes and counters keep their contract.
+// L-BFGS's search direction is checked against the dense BFGS inverse-Hessian update.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "../common/test_systems.hpp"
 #include "tlsx/backend/cpu_backend.hpp"
 #include "tlsx/core/team.hpp"
+#include "tlsx/engine/lbfgs.hpp"
 #include "tlsx/engine/minimize.hpp"
 
 namespace {
@@ -22,9 +24,9 @@ using tlsx::ReplicaBatch;
 using tlsx::testing::direct_sum;
 using tlsx::testing::lattice_batch;
 
-constexpr MinimizeAlgorithm kAlgorithms[] = {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg};
+constexpr MinimizeAlgorithm kAlgorithms[] = {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg, MinimizeAlgorithm::lbfgs};
 
-const char* name(MinimizeAlgorithm a) { return a == MinimizeAlgorithm::cg ? "cg" : "fire"; }
+const char* name(MinimizeAlgorithm a) { return tlsx::minimize_algorithm_name(a); }
 
 MinimizeParams params_for(MinimizeAlgorithm a) {
   MinimizeParams p;
@@ -69,15 +71,16 @@ ReplicaBatch relaxed_lattice(const tlsx::Model& model, int n, unsigned seed) {
   return b;
 }
 
-TEST(Minimize, FireReachesSameMinimumAsCg) {
+TEST(Minimize, EveryMinimiserReachesTheSameMinimum) {
   const tlsx::Model model = tlsx::ka2_model();
   const int n = 512;
   ReplicaBatch start = relaxed_lattice(model, n, 21u);
   const double e_reference = direct_sum(model, start.box(), start.pos(0), start.species(0), n).energy;
   perturb(start, 1e-3, 4u);
 
-  std::vector<double> x[2], e(2);
-  for (int a = 0; a < 2; ++a) {
+  constexpr int kCount = sizeof(kAlgorithms) / sizeof(kAlgorithms[0]);
+  std::vector<double> x[kCount], e(kCount);
+  for (int a = 0; a < kCount; ++a) {
     ReplicaBatch b = start;
     const MinimizeResult res = minimize(b, model, params_for(kAlgorithms[a]));
     ASSERT_EQ(res.status, 0) << name(kAlgorithms[a]);
@@ -90,8 +93,10 @@ TEST(Minimize, FireReachesSameMinimumAsCg) {
     x[a] = positions(b);
     e[a] = ref.energy;
   }
-  EXPECT_NEAR(e[0], e[1], 1e-9 * std::fabs(e[1]));
-  EXPECT_LT(max_separation(start.box(), x[0], x[1]), 1e-6);
+  for (int a = 1; a < kCount; ++a) {
+    EXPECT_NEAR(e[a], e[0], 1e-9 * std::fabs(e[0])) << name(kAlgorithms[a]);
+    EXPECT_LT(max_separation(start.box(), x[a], x[0]), 1e-6) << name(kAlgorithms[a]);
+  }
 }
 
 TEST(Minimize, EndsInATrueMinimum) {
@@ -100,8 +105,8 @@ TEST(Minimize, EndsInATrueMinimum) {
   for (MinimizeAlgorithm algo : kAlgorithms) {
     ReplicaBatch b = lattice_batch(model, n, 1, 8u);
     const double e_start = direct_sum(model, b.box(), b.pos(0), b.species(0), n).energy;
-    // Run in chunks and record the energy between them: never above the start; for CG, whose
-    // line searches only accept descending steps, never above the previous chunk either.
+    // Run in chunks and record the energy between them: never above the start; for CG and L-BFGS,
+    // whose line searches only accept descending steps, never above the previous chunk either.
     MinimizeParams p = params_for(algo);
     p.max_iterations = 150;
     double e_previous = e_start;
@@ -110,7 +115,7 @@ TEST(Minimize, EndsInATrueMinimum) {
       res = minimize(b, model, p);
       ASSERT_NE(res.status, 1);
       EXPECT_LE(res.energy, e_start) << name(algo) << " chunk " << chunk;
-      if (algo == MinimizeAlgorithm::cg) {
+      if (algo != MinimizeAlgorithm::fire) {
         EXPECT_LE(res.energy, e_previous + 1e-12 * std::fabs(e_previous)) << "chunk " << chunk;
       }
       e_previous = res.energy;
@@ -183,7 +188,7 @@ TEST(Minimize, IterationLimitReturnsStatus2WithConsistentCounts) {
     const std::int64_t iterations = all.iterations;
     ASSERT_GT(iterations, 10) << name(algo);
     // Every iteration costs at least one force evaluation, plus the one at the start; FIRE at
-    // most two (a half step back re-evaluates), CG at most one per line-search trial.
+    // most two (a half step back re-evaluates), CG and L-BFGS at most one per line-search trial.
     EXPECT_GE(all.force_evaluations, iterations + 1) << name(algo);
     if (algo == MinimizeAlgorithm::fire) {
       EXPECT_LE(all.force_evaluations, 2 * iterations + 1);
@@ -274,6 +279,91 @@ TEST(Minimize, FullRowForcePathReachesSameMinimum) {
     ASSERT_EQ(b.status, 0) << name(algo);
     EXPECT_NEAR(a.energy, b.energy, 1e-12 * std::fabs(a.energy)) << name(algo);
     EXPECT_LT(max_separation(start.box(), positions(half), positions(full)), 1e-6) << name(algo);
+  }
+}
+
+// The two-loop recursion against the dense BFGS update it stands for (Nocedal & Wright, Eq. 7.19):
+// H_{k+1} = (I - rho s y^T) H_k (I - rho y s^T) + rho s s^T from H_0 = gamma I, over the last
+// kLbfgsMemory of 7 pairs stored into the ring (so it wraps), with y = A s + noise for an SPD A.
+TEST(Lbfgs, DirectionIsTheBfgsInverseHessianTimesTheForce) {
+  constexpr int kParticles = 4, m = 3 * kParticles, M = tlsx::kLbfgsMemory;
+  std::mt19937_64 gen(12u);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  std::vector<double> a(m * m, 0.0);  // SPD: B B^T + I
+  {
+    std::vector<double> b(m * m);
+    for (double& v : b) v = u(gen);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < m; ++j) {
+        for (int k = 0; k < m; ++k) a[i * m + j] += b[i * m + k] * b[j * m + k];
+        if (i == j) a[i * m + j] += 1.0;
+      }
+  }
+  std::vector<double> scratch(2 * M * m), f(m), d(m);
+  tlsx::LbfgsPairs pairs;
+  pairs.scratch = scratch.data();
+  pairs.m = m;
+  std::vector<std::vector<double>> all_s, all_y;
+  for (int pair = 0; pair < 7; ++pair) {
+    std::vector<double> s(m), y(m, 0.0);
+    for (double& v : s) v = u(gen);
+    for (int i = 0; i < m; ++i) {
+      for (int j = 0; j < m; ++j) y[i] += a[i * m + j] * s[j];
+      y[i] += 0.01 * u(gen);
+    }
+    double sy = 0.0, yy = 0.0;
+    for (int i = 0; i < m; ++i) {
+      sy += s[i] * y[i];
+      yy += y[i] * y[i];
+    }
+    ASSERT_GT(sy, 0.0);
+    const int slot = (pairs.newest + 1) % M;
+    std::copy(s.begin(), s.end(), pairs.s(slot));
+    std::copy(y.begin(), y.end(), pairs.y(slot));
+    pairs.newest = slot;
+    pairs.rho[slot] = 1.0 / sy;
+    pairs.gamma = sy / yy;
+    pairs.stored = std::min(pairs.stored + 1, M);
+    all_s.push_back(s);
+    all_y.push_back(y);
+  }
+  for (double& v : f) v = u(gen);
+  tlsx::lbfgs_direction(tlsx::SerialTeam{}, kParticles, f.data(), pairs, d.data());
+
+  // Dense reference: H from gamma I through the last M pairs, oldest first.
+  std::vector<double> h(m * m, 0.0);
+  for (int i = 0; i < m; ++i) h[i * m + i] = pairs.gamma;
+  for (std::size_t p = all_s.size() - M; p < all_s.size(); ++p) {
+    const std::vector<double>&s = all_s[p], &y = all_y[p];
+    double sy = 0.0;
+    for (int i = 0; i < m; ++i) sy += s[i] * y[i];
+    const double rho = 1.0 / sy;
+    std::vector<double> v(m * m), vh(m * m, 0.0), next(m * m, 0.0);  // V = I - rho y s^T
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < m; ++j) v[i * m + j] = (i == j ? 1.0 : 0.0) - rho * y[i] * s[j];
+    for (int i = 0; i < m; ++i)  // V^T H
+      for (int j = 0; j < m; ++j)
+        for (int k = 0; k < m; ++k) vh[i * m + j] += v[k * m + i] * h[k * m + j];
+    for (int i = 0; i < m; ++i)  // V^T H V + rho s s^T
+      for (int j = 0; j < m; ++j) {
+        for (int k = 0; k < m; ++k) next[i * m + j] += vh[i * m + k] * v[k * m + j];
+        next[i * m + j] += rho * s[i] * s[j];
+      }
+    h.swap(next);
+  }
+  double scale = 0.0;
+  std::vector<double> want(m, 0.0);
+  for (int i = 0; i < m; ++i) {
+    for (int j = 0; j < m; ++j) want[i] += h[i * m + j] * f[j];
+    scale = std::max(scale, std::fabs(want[i]));
+  }
+  for (int i = 0; i < m; ++i) EXPECT_NEAR(d[i], want[i], 1e-12 * scale) << "component " << i;
+  // The secant condition of the newest pair: H y = s.
+  const std::vector<double>&s_new = all_s.back(), &y_new = all_y.back();
+  for (int i = 0; i < m; ++i) {
+    double hy = 0.0;
+    for (int j = 0; j < m; ++j) hy += h[i * m + j] * y_new[j];
+    EXPECT_NEAR(hy, s_new[i], 1e-10) << "reference H breaks the secant condition at " << i;
   }
 }
 

@@ -18,8 +18,8 @@ namespace {
 using tlsx::MinimizeAlgorithm;
 using Point = std::array<double, 3>;
 
-constexpr MinimizeAlgorithm kAlgorithms[] = {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg};
-const char* name(MinimizeAlgorithm a) { return a == MinimizeAlgorithm::cg ? "cg" : "fire"; }
+constexpr MinimizeAlgorithm kAlgorithms[] = {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg, MinimizeAlgorithm::lbfgs};
+const char* name(MinimizeAlgorithm a) { return tlsx::minimize_algorithm_name(a); }
 
 // dV/dr of Eqs. 4-5, written out from the formula.
 double smoothed_lj_slope(double r, double eps, double sigma, double xc) {

@@ -404,4 +404,32 @@ TEST_F(SwapRoundsTest, AcceptanceRateMatchesTheSequentialChain) {
   EXPECT_LT(std::fabs(z), 4.0);
 }
 
+// The partner draw when other species are rare: 2 B particles among 1000, so 60 % of the attempts
+// exhaust the 255 rejection candidates and take the exact fallback. Its draw must be independent of
+// i (an earlier index scheme reused the attempt's own first words there, so that i < n/2 forced the
+// lower B). Over 20000 attempts: j is always a B when i is an A, and the lower B is chosen half the
+// time whichever half of the box index i lies in (standard error 0.005).
+TEST(SwapMc, RarePartnerSpeciesDrawIsUniformAndIndependentOfI) {
+  const int n = 1000, b_low = 123, b_high = 877;
+  std::vector<int> species(n, 0);
+  species[b_low] = species[b_high] = 1;
+  tlsx::ReplicaView r;
+  r.n = n;
+  r.species = species.data();
+  const tlsx::RngStream pick{2023u, 7u, tlsx::RngPurpose::swap_pick};
+  long low_half = 0, low_half_lower_b = 0, high_half = 0, high_half_lower_b = 0;
+  for (std::uint64_t sweep = 0; sweep < 20; ++sweep)
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+      const tlsx::SwapPair p = tlsx::draw_swap_pair(pick, sweep, attempt, r);
+      ASSERT_NE(species[p.i], species[p.j]) << "sweep " << sweep << " attempt " << attempt;
+      if (species[p.i] != 0) continue;
+      (p.i < n / 2 ? low_half : high_half) += 1;
+      if (p.j == b_low) (p.i < n / 2 ? low_half_lower_b : high_half_lower_b) += 1;
+    }
+  ASSERT_GT(low_half, 9000);
+  ASSERT_GT(high_half, 9000);
+  EXPECT_NEAR(double(low_half_lower_b) / low_half, 0.5, 0.03);
+  EXPECT_NEAR(double(high_half_lower_b) / high_half, 0.5, 0.03);
+}
+
 }  // namespace

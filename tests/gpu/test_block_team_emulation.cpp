@@ -338,9 +338,10 @@ TEST_P(BlockTeamEmulationMinimize, ReachesSerialInherentStructure) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, BlockTeamEmulationMinimize,
-                         ::testing::Values(tlsx::MinimizeAlgorithm::fire, tlsx::MinimizeAlgorithm::cg),
+                         ::testing::Values(tlsx::MinimizeAlgorithm::fire, tlsx::MinimizeAlgorithm::cg,
+                                           tlsx::MinimizeAlgorithm::lbfgs),
                          [](const ::testing::TestParamInfo<tlsx::MinimizeAlgorithm>& info) {
-                           return std::string(info.param == tlsx::MinimizeAlgorithm::fire ? "fire" : "cg");
+                           return std::string(tlsx::minimize_algorithm_name(info.param));
                          });
 
 }  // namespace

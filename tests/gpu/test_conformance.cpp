@@ -295,6 +295,10 @@ TEST_F(CudaConformance, CgQuenchReachesSameInherentStructure) {
   expect_same_inherent_structure(*cpu_, *cuda_, model_, table_, tlsx::MinimizeAlgorithm::cg);
 }
 
+TEST_F(CudaConformance, LbfgsQuenchReachesSameInherentStructure) {
+  expect_same_inherent_structure(*cpu_, *cuda_, model_, table_, tlsx::MinimizeAlgorithm::lbfgs);
+}
+
 // The device keeps each slot's neighbour list between forces_reusing_lists calls while the slot
 // holds the same replica under the same list epoch (cuda_device_batch.hpp): over a random walk of
 // small steps, after another batch used the same slots, after a species change (invalidated), and

@@ -2,15 +2,17 @@
 // Throughput of the backends on the paper's exploration workload (DESIGN.md §4), KA2 in FP64 at
 // T = 0.4, the figures `tlsx bench` prints (docs/bench.md):
 //   md      Berendsen MD, dt = 0.0025, tau_T = 0.5        -> atom-steps/s over all replicas
-//   quench  FIRE and CG from the T = 0.4 states to max |F_i,a| < 1e-10     -> quenches/s
+//   quench  FIRE, CG and L-BFGS from the T = 0.4 states to max |F_i,a| < 1e-10 -> quenches/s
 //   swap    swap Monte Carlo sweeps at T = 0.4 (one MD step apart)         -> attempts/s
 // Every figure is wall-clock time around one Backend call (copies to and from a device included),
 // after an untimed warm-up call on the same backend. This measures; it asserts nothing.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "tlsx/core/json.hpp"
+#include "tlsx/engine/minimize_params.hpp"
 #include "tlsx/engine/replica_batch.hpp"
 #include "tlsx/model/model.hpp"
 
@@ -41,14 +43,24 @@ struct ThroughputWorkload {
   bool quench = true;
 };
 
+// One minimiser's quenches of the same starts.
+struct QuenchFigures {
+  double seconds = 0, quenches_per_s = 0, energy_per_particle = 0;
+  double mean_iterations = 0, mean_force_evaluations = 0;
+  int converged = 0;
+};
+
+// The minimisers `tlsx bench` times, in MinimizeAlgorithm order.
+constexpr std::array<MinimizeAlgorithm, 3> kBenchMinimizers = {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg,
+                                                               MinimizeAlgorithm::lbfgs};
+
 struct ThroughputFigures {
   std::string backend, device;
   int replicas = 0, md_steps = 0, quenches = 0;
   double md_seconds = 0, md_atom_steps_per_s = 0, md_energy_per_particle = 0, md_temperature = 0;
   double md_neighbor_builds_per_step = 0;  // list rebuilds per replica and step
-  double fire_seconds = 0, fire_quenches_per_s = 0, fire_energy_per_particle = 0, fire_mean_iterations = 0;
-  double cg_seconds = 0, cg_quenches_per_s = 0, cg_energy_per_particle = 0, cg_mean_force_evaluations = 0;
-  int fire_converged = 0, cg_converged = 0;
+  std::array<QuenchFigures, kBenchMinimizers.size()> quench{};  // indexed by MinimizeAlgorithm
+  const QuenchFigures& of(MinimizeAlgorithm a) const { return quench[static_cast<int>(a)]; }
   double swap_seconds = 0, swap_attempts_per_s = 0, swap_acceptance = 0;
 
   JsonObject json() const;

@@ -13,7 +13,9 @@
 //       counters consistent, so the host can grow the capacity and call again: the trajectory is
 //       the same as if no overflow had happened (state.potential_energy and virial are then NaN
 //       until that call).
-//   Random numbers: RngStream{params.seed, state.glass, purpose} with counters state.step and
-//   state.swap_sweeps only, so the trajectory is independent of batch, threads and backend.
+//   Random numbers (the swap moves only; the thermostats are deterministic): RngStream{params.seed,
+//   state.glass, purpose} counted by state.swap_sweeps, so the draws are independent of batch,
+//   threads and backend, and a run is bitwise reproducible on one backend (the CPU and the GPU
+//   round differently: their trajectories agree to rounding, tests/gpu/test_conformance.cpp).
 // Implemented in md_integrator.hpp (MD) and swap_mc.hpp (swaps).
 #include "tlsx/engine/md_integrator.hpp"

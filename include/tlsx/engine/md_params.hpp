@@ -11,7 +11,7 @@ struct MdParams {
   double dt = 0.005;
   double temperature = 1.0;        // target T (k_B = 1)
   Thermostat thermostat = Thermostat::none;
-  double tau_t = 0.5;              // thermostat time constant (Berendsen tau; Nose-Hoover period)
+  double tau_t = 0.5;              // thermostat time constant (Berendsen tau; Nose-Hoover damping time 1/omega, LAMMPS's Tdamp)
   int swap_every = 0;              // MD steps per block between swap sweeps (0: no swaps)
   int swap_attempts = 0;           // attempted swaps per sweep (the paper: 1.75 N)
   std::uint64_t seed = 1;
@@ -22,7 +22,7 @@ constexpr int kNoseHooverChain = 3;
 
 struct MdReplicaState {
   std::uint32_t glass = 0;         // global glass id: the key of this replica's random streams
-  std::uint64_t step = 0;          // MD steps done (counter of the thermostat streams)
+  std::uint64_t step = 0;          // MD steps done (schedules the swap sweeps)
   std::uint64_t swap_sweeps = 0;   // swap sweeps done (counter of the swap streams)
   double nhc_position[kNoseHooverChain] = {0, 0, 0};
   double nhc_velocity[kNoseHooverChain] = {0, 0, 0};

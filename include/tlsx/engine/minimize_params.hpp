@@ -1,10 +1,25 @@
 #pragma once
-// Parameters and results of energy minimisation (FIRE 2.0, Polak-Ribiere CG).
+// Parameters and results of energy minimisation (FIRE 2.0, Polak-Ribiere CG, L-BFGS).
 #include <cstdint>
+#include <cstring>
 
 namespace tlsx {
 
-enum class MinimizeAlgorithm : int { fire = 0, cg = 1 };
+enum class MinimizeAlgorithm : int { fire = 0, cg = 1, lbfgs = 2 };
+
+// The names the command line and the presets use: "fire", "cg", "lbfgs".
+inline const char* minimize_algorithm_name(MinimizeAlgorithm a) {
+  return a == MinimizeAlgorithm::cg ? "cg" : a == MinimizeAlgorithm::lbfgs ? "lbfgs" : "fire";
+}
+// The algorithm called `name`; false (out untouched) for any other name.
+inline bool parse_minimize_algorithm(const char* name, MinimizeAlgorithm& out) {
+  for (MinimizeAlgorithm a : {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg, MinimizeAlgorithm::lbfgs})
+    if (std::strcmp(name, minimize_algorithm_name(a)) == 0) {
+      out = a;
+      return true;
+    }
+  return false;
+}
 
 struct MinimizeParams {
   MinimizeAlgorithm algorithm = MinimizeAlgorithm::fire;
@@ -33,6 +48,9 @@ struct MinimizeParams {
   // Polak-Ribiere conjugate gradients with a line search on the directional derivative.
   double cg_max_step = 0.1;        // largest displacement of any coordinate in one line search
   double cg_curvature = 0.25;      // line search ends when |F.h| <= cg_curvature |F0.h| (Wolfe c2)
+  // L-BFGS (lbfgs.hpp) with the same line search, first trial step 1.
+  double lbfgs_max_step = 0.1;     // largest displacement of any coordinate in one line search
+  double lbfgs_curvature = 0.9;    // Wolfe c2 (Nocedal & Wright's value for quasi-Newton methods)
 };
 
 struct MinimizeResult {

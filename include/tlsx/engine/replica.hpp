@@ -10,8 +10,10 @@
 
 namespace tlsx {
 
-// Verlet neighbour list built from a cell grid (or all pairs in boxes under three cells wide). Each
-// row i holds every neighbour j within `cutoff` = largest pair cutoff + skin; the neighbours j > i
+// Verlet neighbour list built from a cell grid (or all pairs in boxes under four cells of `cutoff`
+// wide). Each row i holds every neighbour j within `cutoff` = largest pair cutoff + skin, or, when
+// the species stay fixed (minimisers, MD without swaps), within its own pair cutoff + skin (never
+// more than `cutoff`; neighbor_list.hpp: ListCutoffs); the neighbours j > i
 // come first (count_upper of them), so the CPU's force loop uses the upper part as a half list and
 // scatters by Newton's third law, while the GPU and swap MC read the whole row.
 // Entry k of row i is index[i * stride_row + k * stride_col]: row-major on the CPU, column-major
@@ -34,9 +36,11 @@ struct NeighborListView {
   TLSX_HD TLSX_INLINE int neighbor(int i, int k) const { return index[i * stride_row + k * stride_col]; }
 };
 
+// Pairs (step, force change) the L-BFGS minimiser remembers (lbfgs.hpp).
+constexpr int kLbfgsMemory = 5;
 // Workspace vectors of 3n doubles each that a replica algorithm may use (CG: direction, previous
-// gradient, line-search origin).
-constexpr int kScratchVectors = 3;
+// gradient, line-search origin; L-BFGS: its pairs and the direction).
+constexpr int kScratchVectors = 2 * kLbfgsMemory + 1;
 
 struct ReplicaView {
   int n = 0;

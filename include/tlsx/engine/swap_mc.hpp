@@ -49,7 +49,10 @@
 //
 // Random numbers. RngStream{seed, glass, swap_pick} with step = the sweep counter and index =
 // (attempt << 6) | c, c the rejection round of the partner draw (not a round of attempts): c = 0
-// gives i (word 0) and three candidates for j (words 1-3), later c four candidates each. RngStream{seed, glass, swap_accept}(sweep, attempt) gives the
+// gives i (word 0) and three candidates for j (words 1-3), later c four candidates each; the exact
+// fallback after kSwapPickRounds rounds draws at step = sweep + kSwapFallbackStep, index
+// attempt << 6, apart from every other draw (an index (attempt << 6) | 64 would be another
+// attempt's round 0). RngStream{seed, glass, swap_accept}(sweep, attempt) gives the
 // Metropolis uniform. Uniform integers use uniform_index (relative bias below N / 2^32 ~ 3e-7).
 #include <cmath>
 #include <cstdint>
@@ -74,6 +77,8 @@ struct SwapCounts {
 // Rejection rounds (of up to four candidates each) before the exact fallback that counts the
 // particles of other species: with KA2's composition the fallback has probability (2/3)^255.
 constexpr int kSwapPickRounds = 64;
+// Step offset of the fallback's draw (RngStream steps go to 2^48; sweeps never reach 2^47).
+constexpr std::uint64_t kSwapFallbackStep = std::uint64_t(1) << 47;
 
 // Round structure of a sweep (header). Any size and budget give the same decisions.
 constexpr int kSwapRoundMax = 64;
@@ -158,7 +163,7 @@ TLSX_HD inline SwapPair draw_swap_pair(const RngStream& pick, std::uint64_t swee
     // Every candidate had species s_i: draw the partner's rank among the others directly.
     std::uint32_t others = 0;
     for (int k = 0; k < n; ++k) others += r.species[k] != si ? 1u : 0u;
-    const auto w = pick.words(sweep, base | static_cast<std::uint32_t>(kSwapPickRounds));
+    const auto w = pick.words(sweep + kSwapFallbackStep, base);
     p.j = nth_particle_not_of_species(r, si, uniform_index(w[0], others));
   }
   return p;

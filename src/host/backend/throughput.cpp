@@ -96,7 +96,7 @@ ThroughputFigures measure(Backend& backend, const Model& model, const Throughput
   // Quenches from the T = 0.4 states (copies: the swap run starts from the same states).
   if (w.quench && size.quenches > 0) {
     f.quenches = size.quenches;
-    for (MinimizeAlgorithm algorithm : {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg}) {
+    for (MinimizeAlgorithm algorithm : kBenchMinimizers) {
       ReplicaBatch q(w.n, size.quenches, batch.box(), batch.list_cutoff(), batch.skin());
       for (int r = 0; r < size.quenches; ++r) q.copy_replica_from(batch, r, r);
       MinimizeParams p;
@@ -105,19 +105,15 @@ ThroughputFigures measure(Backend& backend, const Model& model, const Throughput
       t0 = Clock::now();
       const std::vector<MinimizeResult> res = backend.minimize(q, table, p);
       const double seconds = seconds_since(t0);
-      int converged = 0;
-      double energy = 0, work = 0;
-      const bool fire = algorithm == MinimizeAlgorithm::fire;
+      QuenchFigures& qf = f.quench[static_cast<int>(algorithm)];
+      qf.seconds = seconds;
+      qf.quenches_per_s = size.quenches / seconds;
       for (const MinimizeResult& m : res) {
-        converged += m.converged() ? 1 : 0;
-        energy += m.energy / w.n / size.quenches;
-        work += double(fire ? m.iterations : m.force_evaluations) / size.quenches;
+        qf.converged += m.converged() ? 1 : 0;
+        qf.energy_per_particle += m.energy / w.n / size.quenches;
+        qf.mean_iterations += double(m.iterations) / size.quenches;
+        qf.mean_force_evaluations += double(m.force_evaluations) / size.quenches;
       }
-      (fire ? f.fire_seconds : f.cg_seconds) = seconds;
-      (fire ? f.fire_quenches_per_s : f.cg_quenches_per_s) = size.quenches / seconds;
-      (fire ? f.fire_converged : f.cg_converged) = converged;
-      (fire ? f.fire_energy_per_particle : f.cg_energy_per_particle) = energy;
-      (fire ? f.fire_mean_iterations : f.cg_mean_force_evaluations) = work;
     }
   }
 
@@ -162,12 +158,14 @@ JsonObject ThroughputFigures::json() const {
   j.add("md_energy_per_particle", md_energy_per_particle).add("md_temperature", md_temperature);
   j.add("md_neighbor_builds_per_step", md_neighbor_builds_per_step);
   j.add("quenches", quenches);
-  j.add("fire_quenches_per_s", fire_quenches_per_s).add("fire_seconds", fire_seconds);
-  j.add("fire_converged", fire_converged).add("fire_mean_iterations", fire_mean_iterations);
-  j.add("fire_energy_per_particle", fire_energy_per_particle);
-  j.add("cg_quenches_per_s", cg_quenches_per_s).add("cg_seconds", cg_seconds);
-  j.add("cg_converged", cg_converged).add("cg_mean_force_evaluations", cg_mean_force_evaluations);
-  j.add("cg_energy_per_particle", cg_energy_per_particle);
+  for (MinimizeAlgorithm a : kBenchMinimizers) {
+    const std::string name = minimize_algorithm_name(a);
+    const QuenchFigures& q = of(a);
+    j.add(name + "_quenches_per_s", q.quenches_per_s).add(name + "_seconds", q.seconds);
+    j.add(name + "_converged", q.converged).add(name + "_mean_iterations", q.mean_iterations);
+    j.add(name + "_mean_force_evaluations", q.mean_force_evaluations);
+    j.add(name + "_energy_per_particle", q.energy_per_particle);
+  }
   j.add("swap_attempts_per_s", swap_attempts_per_s).add("swap_seconds", swap_seconds);
   j.add("swap_acceptance", swap_acceptance);
   return j;
@@ -204,21 +202,28 @@ void print_throughput_table(const std::vector<ThroughputFigures>& all, const Thr
   std::fprintf(stderr,
                "\nKA2 N=%d FP64, T=%.2f: MD Berendsen dt=%g tau_T=%g skin=%g; quench to max|F|<1e-10; swap MC\n", w.n,
                w.temperature, w.dt, w.tau_t, w.skin);
-  std::fprintf(stderr, "%-7s %8s %16s %14s %14s %16s %10s %10s %8s\n", "backend", "replicas", "MD atom-steps/s",
-               "FIRE quench/s", "CG quench/s", "swap attempts/s", "e/N (MD)", "e_IS/N", "T (MD)");
+  std::fprintf(stderr, "%-7s %8s %16s %14s %14s %15s %16s %10s %10s %8s\n", "backend", "replicas",
+               "MD atom-steps/s", "FIRE quench/s", "CG quench/s", "LBFGS quench/s", "swap attempts/s", "e/N (MD)",
+               "e_IS/N (CG)", "T (MD)");
   for (const ThroughputFigures& f : all)
-    std::fprintf(stderr, "%-7s %8d %16s %14s %14s %16s %10.4f %10.4f %8.4f\n", f.backend.c_str(), f.replicas,
-                 format_rate(f.md_atom_steps_per_s).c_str(), format_rate(f.fire_quenches_per_s).c_str(),
-                 format_rate(f.cg_quenches_per_s).c_str(), format_rate(f.swap_attempts_per_s).c_str(),
-                 f.md_energy_per_particle, f.cg_energy_per_particle, f.md_temperature);
-  for (const ThroughputFigures& f : all)
-    std::fprintf(stderr,
-                 "  %s: %s; MD %d steps %.2f s (%.3f list builds/step), "
-                 "FIRE %.2f s (%d/%d converged, %.0f iterations), "
-                 "CG %.2f s (%d/%d converged, %.0f force evaluations), swaps %.2f s (acceptance %.4f)\n",
+    std::fprintf(stderr, "%-7s %8d %16s %14s %14s %15s %16s %10.4f %10.4f %8.4f\n", f.backend.c_str(), f.replicas,
+                 format_rate(f.md_atom_steps_per_s).c_str(),
+                 format_rate(f.of(MinimizeAlgorithm::fire).quenches_per_s).c_str(),
+                 format_rate(f.of(MinimizeAlgorithm::cg).quenches_per_s).c_str(),
+                 format_rate(f.of(MinimizeAlgorithm::lbfgs).quenches_per_s).c_str(),
+                 format_rate(f.swap_attempts_per_s).c_str(), f.md_energy_per_particle,
+                 f.of(MinimizeAlgorithm::cg).energy_per_particle, f.md_temperature);
+  for (const ThroughputFigures& f : all) {
+    std::fprintf(stderr, "  %s: %s; MD %d steps %.2f s (%.3f list builds/step), swaps %.2f s (acceptance %.4f)\n",
                  f.backend.c_str(), f.device.c_str(), f.md_steps, f.md_seconds, f.md_neighbor_builds_per_step,
-                 f.fire_seconds, f.fire_converged, f.quenches, f.fire_mean_iterations, f.cg_seconds, f.cg_converged,
-                 f.quenches, f.cg_mean_force_evaluations, f.swap_seconds, f.swap_acceptance);
+                 f.swap_seconds, f.swap_acceptance);
+    for (MinimizeAlgorithm a : kBenchMinimizers) {
+      const QuenchFigures& q = f.of(a);
+      std::fprintf(stderr, "    %-5s %.2f s, %d/%d converged, %.0f iterations, %.0f force evaluations, e_IS/N %.4f\n",
+                   minimize_algorithm_name(a), q.seconds, q.converged, f.quenches, q.mean_iterations,
+                   q.mean_force_evaluations, q.energy_per_particle);
+    }
+  }
 }
 
 }  // namespace tlsx

@@ -22,7 +22,7 @@ struct ExploreCli {
 
 void run_explore(ExploreCli c) {
   c.o.store_all_is = c.store_is == "all";
-  c.o.minimize.algorithm = c.minimizer == "fire" ? tlsx::MinimizeAlgorithm::fire : tlsx::MinimizeAlgorithm::cg;
+  tlsx::parse_minimize_algorithm(c.minimizer.c_str(), c.o.minimize.algorithm);  // a member (checked by CLI11)
   const tlsx::GlassSet glasses = tlsx::read_glass_set(c.input);
   auto backend = tlsx::make_backend(c.backend, c.threads);
 
@@ -88,7 +88,7 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("--n-cg", o.n_cg, "Quenches per glass (N_cg)")->required()->check(CLI::PositiveNumber);
   sub->add_option("--thermostat-tau", o.thermostat_tau, "Berendsen time constant (default 100 dt)")->check(CLI::PositiveNumber);
   sub->add_option("--seed", o.seed, "Seed of the velocity streams")->capture_default_str();
-  sub->add_option("--minimizer", c->minimizer, "Quench minimiser")->check(CLI::IsMember({"cg", "fire"}))->capture_default_str();
+  sub->add_option("--minimizer", c->minimizer, "Quench minimiser")->check(CLI::IsMember({"cg", "fire", "lbfgs"}))->capture_default_str();
   sub->add_option("--ftol", o.minimize.force_tolerance, "Quench converged when max |F| component is below this")
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--max-iterations", o.minimize.max_iterations, "Quench iteration limit")

@@ -13,6 +13,7 @@
 #include "tlsx/core/json.hpp"
 #include "tlsx/core/progress.hpp"
 #include "tlsx/engine/initial_state.hpp"
+#include "tlsx/engine/md_params_check.hpp"
 
 namespace {
 
@@ -48,6 +49,7 @@ void run_md(const MdOptions& o) {
   p.swap_attempts = o.swap_every > 0 ? (o.swap_attempts >= 0 ? o.swap_attempts : static_cast<int>(std::lround(1.75 * n))) : 0;
   p.seed = o.seed;
   p.mass = model.species[0].mass;
+  tlsx::check_md_params(p, "md");  // e.g. --tau-t not above --dt: "md.tau_t must be > dt (...)"
   std::vector<tlsx::MdReplicaState> states(1);
   if (!c.has_velocities()) {
     std::fprintf(stderr, "md: %s has no velocities: drawing Maxwell-Boltzmann velocities at T = %g (seed %llu)\n",

@@ -25,7 +25,7 @@ void run_minimize(const MinimizeOptions& o) {
   tlsx::Configuration c = tlsx::cli::load_configuration(o.input, model);
   tlsx::ReplicaBatch batch = tlsx::cli::batch_from_configuration(c, model);
   tlsx::MinimizeParams params;
-  params.algorithm = o.algo == "cg" ? tlsx::MinimizeAlgorithm::cg : tlsx::MinimizeAlgorithm::fire;
+  tlsx::parse_minimize_algorithm(o.algo.c_str(), params.algorithm);  // a member (checked by CLI11)
   params.force_tolerance = o.ftol;
   params.max_iterations = o.max_iterations;
   const std::unique_ptr<tlsx::Backend> backend = tlsx::make_backend(o.backend, o.threads);
@@ -59,7 +59,7 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   CLI::App* sub = app.add_subcommand("minimize", "Minimise a configuration to its inherent structure");
   sub->add_option("file", o->input, "Input configuration (.data/.lmp, .xyz/.extxyz, .h5)")->required();
   sub->add_option("-o,--output", o->output, "Output configuration (format from the extension)")->required();
-  sub->add_option("--algo", o->algo, "Minimiser")->check(CLI::IsMember({"fire", "cg"}))->capture_default_str();
+  sub->add_option("--algo", o->algo, "Minimiser")->check(CLI::IsMember({"fire", "cg", "lbfgs"}))->capture_default_str();
   sub->add_option("--ftol", o->ftol, "Converged when the largest force component is below this")
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--max-iterations", o->max_iterations, "Iteration limit")->check(CLI::PositiveNumber)->capture_default_str();

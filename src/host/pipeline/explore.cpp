@@ -8,6 +8,7 @@
 #include "tlsx/core/json.hpp"
 #include "tlsx/core/progress.hpp"
 #include "tlsx/engine/initial_state.hpp"
+#include "tlsx/engine/md_params_check.hpp"
 #include "tlsx/engine/thermostats.hpp"
 #include "tlsx/io/atomic_file.hpp"
 #include "tlsx/io/hdf5_file.hpp"
@@ -46,7 +47,7 @@ std::string explore_config_json(const ExploreOptions& o, bool with_n_cg) {
       .add("seed", static_cast<unsigned long>(o.seed));
   const MinimizeParams& m = o.minimize;
   JsonObject mj;
-  mj.add("algorithm", m.algorithm == MinimizeAlgorithm::cg ? "cg" : "fire")
+  mj.add("algorithm", minimize_algorithm_name(m.algorithm))
       .add("force_tolerance", m.force_tolerance)
       .add("max_iterations", m.max_iterations)
       .add("fire_dt_start", m.fire_dt_start)
@@ -60,6 +61,8 @@ std::string explore_config_json(const ExploreOptions& o, bool with_n_cg) {
       .add("fire_max_step", m.fire_max_step)
       .add("cg_max_step", m.cg_max_step)
       .add("cg_curvature", m.cg_curvature);
+  if (m.algorithm == MinimizeAlgorithm::lbfgs)  // (absent otherwise: earlier checkpoints stay valid)
+    mj.add("lbfgs_memory", kLbfgsMemory).add("lbfgs_max_step", m.lbfgs_max_step).add("lbfgs_curvature", m.lbfgs_curvature);
   j.add("minimize", mj);
   j.add("is_energy_tolerance_per_particle", o.tolerance.energy_per_particle)
       .add("is_distance_tolerance", o.tolerance.distance)
@@ -82,6 +85,7 @@ std::uint64_t explore_config_hash(const ExploreOptions& o, const GlassSet& g) {
 Exploration::Exploration(const ExploreOptions& options, const GlassSet& g, bool fresh)
     : options_(options), n_(g.n), box_(g.box), table_(g.model.pair_table()) {
   validate(options_, g);
+  check_md_params(md_params(), "explore");
   config_hash_ = explore_config_hash(options_, g);
   const int count = g.size();
   const double cutoff = table_.max_cutoff + options_.skin;

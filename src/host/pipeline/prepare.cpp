@@ -10,6 +10,7 @@
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/progress.hpp"
 #include "tlsx/engine/initial_state.hpp"
+#include "tlsx/engine/md_params_check.hpp"
 #include "tlsx/engine/thermostats.hpp"
 #include "tlsx/io/atomic_file.hpp"
 #include "tlsx/io/hdf5_file.hpp"
@@ -118,6 +119,8 @@ void validate(const PrepareOptions& o, const Model& model) {
 Preparation::Preparation(const PrepareOptions& options, const Model& model, bool fresh)
     : options_(options), model_(model), table_(model.pair_table()) {
   validate(options_, model_);
+  check_md_params(melt_params(), "prepare (melt)");
+  check_md_params(swap_params(), "prepare");
   config_hash_ = prepare_config_hash(options_, model_);
   const PrepareOptions& o = options_;
   sample_every_ = o.sample_every > 0 ? o.sample_every : std::max<std::int64_t>(1, o.steps / 100);
