@@ -4,6 +4,7 @@
 // steepest-descent "overlap removal" that makes a random start safe to integrate.
 // Random numbers are keyed by (seed, glass) only (RngPurpose::initial_positions / initial_velocities),
 // so glass g starts identically in any batch, shard or backend.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -178,25 +179,25 @@ TLSX_HD OverlapRemovalResult remove_overlaps(const Team& team, const PairTable& 
   return out;
 }
 
-// Runs remove_overlaps on every replica of the batch (serially, on the host), growing the
-// neighbour capacity on overflow. Throws when a replica does not reach the tolerance.
+// Runs remove_overlaps on every replica of the batch (serially, on the host). A replica whose list
+// overflows is started again from its random start after the capacity grew, so that its result is
+// the one a large enough capacity gives from the outset: each glass's start is the same whatever
+// the other replicas of the batch (tlsx prepare: --glasses 64 equals two --first-glass halves).
+// Throws when a replica does not reach the tolerance.
 inline std::vector<OverlapRemovalResult> remove_overlaps(ReplicaBatch& batch, const PairTable& table,
                                                          const OverlapRemovalParams& params) {
   std::vector<OverlapRemovalResult> results(batch.size());
+  std::vector<double> start(3 * static_cast<std::size_t>(batch.n()));
   for (int r = 0; r < batch.size(); ++r) {
-    OverlapRemovalParams remaining = params;
-    int done = 0;
+    std::copy(batch.pos(r), batch.pos(r) + start.size(), start.begin());
     for (;;) {
-      OverlapRemovalResult res = remove_overlaps(SerialTeam{}, table, batch.view(r), remaining);
-      done += res.iterations;
-      res.iterations = done;
-      results[r] = res;
-      if (res.status != 1) break;
+      results[r] = remove_overlaps(SerialTeam{}, table, batch.view(r), params);
+      if (results[r].status != 1) break;
       batch.take_overflow(r);
       if (batch.neighbor_capacity() >= batch.n() - 1)
         throw Error("remove_overlaps: neighbour list overflow with capacity n-1");
       batch.grow_neighbor_capacity();
-      remaining.max_iterations = params.max_iterations - done;
+      std::copy(start.begin(), start.end(), batch.pos(r));
     }
     if (results[r].status != 0)
       throw Error("remove_overlaps: replica " + std::to_string(r) + " still has a force of " +
