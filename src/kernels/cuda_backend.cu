@@ -213,8 +213,9 @@ void CudaBackend::copy_out(ReplicaBatch& batch, const std::vector<int>& ids, boo
 
 // Runs run(ids) (upload records, launch over slots [0, ids.size()), download records) over every
 // replica in chunks that fit the device, then again over the replicas for which overflowed(r) holds,
-// after growing the neighbour capacity: the algorithms restart from a consistent state, so the
-// result equals a run without overflow (the CPU backend's protocol). Every kernel leaves in a slot a
+// after growing the neighbour capacity: the algorithms restart from a consistent state, so an MD
+// run equals one without overflow bit for bit, and a minimisation continues from where it stopped
+// (its search history starts afresh) to a converged minimum (the CPU backend's protocol). Every kernel leaves in a slot a
 // list valid for its replica's final positions (MD and the minimisers keep theirs within skin/2):
 // the slot is tagged with the replica's list epoch, unless the list overflowed.
 template <class Run, class Overflowed>
@@ -227,7 +228,13 @@ void CudaBackend::for_replicas_growing_lists(ReplicaBatch& batch, bool moved, Ru
     for (std::size_t first = 0; first < todo.size(); first += chunk) {
       const std::vector<int> ids(todo.begin() + first, todo.begin() + std::min(todo.size(), first + chunk));
       copy_in(batch, ids);
-      run(ids);
+      try {
+        run(ids);
+      } catch (...) {
+        // The chunk's slots now hold its replicas' uploads and whatever the failed launch left.
+        for (std::size_t k = 0; k < ids.size(); ++k) memory_.set_list_epoch(static_cast<int>(k), 0);
+        throw;
+      }
       copy_out(batch, ids, moved);
       for (std::size_t k = 0; k < ids.size(); ++k) {
         const int r = ids[k];

@@ -301,9 +301,9 @@ TEST_F(CudaConformance, LbfgsQuenchReachesSameInherentStructure) {
 
 // The device keeps each slot's neighbour list between forces_reusing_lists calls while the slot
 // holds the same replica under the same list epoch (cuda_device_batch.hpp): over a random walk of
-// small steps, after another batch used the same slots, after a species change (invalidated), and
-// after a minimisation on the device (its per-pair list kept), the forces are the CPU's with fresh
-// lists, and most calls did not rebuild.
+// small steps, after another batch used the same slots, after a minimisation on the device (its
+// per-pair list kept) and after a species change (invalidated: rebuilt), the forces are the CPU's
+// with fresh lists, and exactly the calls that must rebuild did.
 TEST_F(CudaConformance, DeviceListsKeptBetweenCallsGiveCpuForces) {
   const int n = 1000, count = 3;
   auto [on_cpu, on_gpu] = twin_batches(n, count, 41u);
@@ -341,19 +341,26 @@ TEST_F(CudaConformance, DeviceListsKeptBetweenCallsGiveCpuForces) {
   compare("after another batch used the slots");
   for (int r = 0; r < count; ++r) EXPECT_EQ(on_gpu.neighbor_builds(r), builds[r] + 1) << "replica " << r;
 
-  // Replica 1 gets other species (outside a swap sweep: the host invalidates its list).
+  // A FIRE quench on the device, then forces at the inherent structure with the list it left (each
+  // pair within its own cutoff + skin for these species).
+  tlsx::MinimizeParams quench;
+  quench.algorithm = tlsx::MinimizeAlgorithm::fire;
+  cuda_->minimize(on_gpu, table_, quench);
+  on_cpu.positions() = on_gpu.positions();
+  for (int r = 0; r < count; ++r) builds[r] = on_gpu.neighbor_builds(r);
+  compare("after a quench on the device");
+  for (int r = 0; r < count; ++r) EXPECT_EQ(on_gpu.neighbor_builds(r), builds[r]) << "replica " << r << " rebuilt";
+
+  // Replica 1 gets other species (outside a swap sweep: the host invalidates its list). The kept
+  // per-pair list would miss pairs of the new species: only a rebuild gives the CPU's forces.
   for (tlsx::ReplicaBatch* b : {&on_cpu, &on_gpu}) {
     std::reverse(b->species(1), b->species(1) + n);
     b->invalidate_neighbor_list(1);
   }
   compare("after a species change");
-
-  // A FIRE quench on the device, then forces at the inherent structure with the list it left.
-  tlsx::MinimizeParams quench;
-  quench.algorithm = tlsx::MinimizeAlgorithm::fire;
-  cuda_->minimize(on_gpu, table_, quench);
-  on_cpu.positions() = on_gpu.positions();
-  compare("after a quench on the device");
+  EXPECT_EQ(on_gpu.neighbor_builds(0), builds[0]);
+  EXPECT_EQ(on_gpu.neighbor_builds(1), builds[1] + 1);
+  EXPECT_EQ(on_gpu.neighbor_builds(2), builds[2]);
 }
 
 // One band on the CPU; on the device the same band and its reverse at once, their images sharing

@@ -27,7 +27,9 @@ class Backend {
   // skin/2 since its last build (or it was invalidated): for callers that evaluate nearby
   // configurations in the same slots again and again (the NEB bands of neb/surface_batcher.hpp).
   // Bitwise equal because rows are in index order and entries beyond a pair's cutoff add exact
-  // zeros (engine/neighbor_list.hpp). The default rebuilds every time.
+  // zeros (engine/neighbor_list.hpp). The default rebuilds every time. Callers use one PairTable
+  // for a batch throughout: a list left by a minimisation or by MD without swaps holds each pair
+  // only within that table's own cutoff + skin, and is kept for a later call on the same replica.
   virtual std::vector<ForceResult> forces_reusing_lists(ReplicaBatch& batch, const PairTable& table) {
     return forces(batch, table);
   }

@@ -2,6 +2,7 @@
 // Parameters and results of energy minimisation (FIRE 2.0, Polak-Ribiere CG, L-BFGS).
 #include <cstdint>
 #include <cstring>
+#include <tuple>
 
 namespace tlsx {
 
@@ -52,6 +53,19 @@ struct MinimizeParams {
   double lbfgs_max_step = 0.1;     // largest displacement of any coordinate in one line search
   double lbfgs_curvature = 0.9;    // Wolfe c2 (Nocedal & Wright's value for quasi-Newton methods)
 };
+
+// Every field equal (the NEB's SurfaceBatcher runs requests with equal parameters in one call).
+inline bool operator==(const MinimizeParams& a, const MinimizeParams& b) {
+  const auto fields = [](const MinimizeParams& p) {
+    return std::tie(p.algorithm, p.force_tolerance, p.max_iterations, p.fire_dt_start, p.fire_dt_max, p.fire_dt_min,
+                    p.fire_n_delay, p.fire_f_inc, p.fire_f_dec, p.fire_alpha_start, p.fire_f_alpha, p.fire_max_step,
+                    p.cg_max_step, p.cg_curvature, p.lbfgs_max_step, p.lbfgs_curvature);
+  };
+  return fields(a) == fields(b);
+}
+inline bool operator!=(const MinimizeParams& a, const MinimizeParams& b) { return !(a == b); }
+// A field added to MinimizeParams must join operator== above; this fails until the size is updated.
+static_assert(sizeof(MinimizeParams) == 16 * 8, "MinimizeParams changed: update operator== and this size");
 
 struct MinimizeResult {
   double energy = 0.0;             // total potential energy at the end

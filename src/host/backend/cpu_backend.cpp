@@ -18,7 +18,9 @@ namespace {
 
 // Runs f(r) for every replica in `todo` in parallel; f returns true when replica r hit a
 // neighbour-list overflow. Overflowed replicas are rerun after the capacity has grown: the
-// algorithms restart from a consistent state, so the result equals a run without overflow.
+// algorithms restart from a consistent state: an MD run equals one without overflow bit for bit; a
+// minimisation continues from where it stopped, its search history (FIRE's velocities and time
+// step, CG's direction, L-BFGS's pairs) starting afresh.
 template <class F>
 void for_replicas_growing_lists(ReplicaBatch& batch, int threads, F&& f) {
   std::vector<int> todo(batch.size());

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <exception>
 #include <thread>
-#include <tuple>
 
 #include "tlsx/core/error.hpp"
 
@@ -29,16 +28,6 @@ namespace {
 
 // The job this thread runs (-1 on a thread that is not a job's).
 thread_local int current_job = -1;
-
-// Minimisations with equal parameters share a Backend::minimize call.
-bool same_params(const MinimizeParams& a, const MinimizeParams& b) {
-  const auto fields = [](const MinimizeParams& p) {
-    return std::tie(p.algorithm, p.force_tolerance, p.max_iterations, p.fire_dt_start, p.fire_dt_max, p.fire_dt_min,
-                    p.fire_n_delay, p.fire_f_inc, p.fire_f_dec, p.fire_alpha_start, p.fire_f_alpha, p.fire_max_step,
-                    p.cg_max_step, p.cg_curvature);
-  };
-  return fields(a) == fields(b);
-}
 
 }  // namespace
 
@@ -244,7 +233,7 @@ void SurfaceBatcher::serve_minimize(const std::vector<Request*>& requests) {
     if (taken[first]) continue;
     std::vector<Request*> group;
     for (std::size_t k = first; k < requests.size(); ++k)
-      if (!taken[k] && same_params(*requests[k]->params, *requests[first]->params)) {
+      if (!taken[k] && *requests[k]->params == *requests[first]->params) {
         taken[k] = true;
         group.push_back(requests[k]);
       }
