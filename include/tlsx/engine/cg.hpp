@@ -54,16 +54,9 @@ TLSX_HD MinimizeResult minimize_cg(const Team& team, const PairTable& table, con
     // First trial step: the previous accepted step (Polak-Ribiere directions keep a similar scale),
     // 0.1 of the largest allowed step at the start and after a restart.
     const double a_guess = step_prev > 0.0 ? step_prev : 0.1 * a_max;
-    team.for_each(m, [&](int k) {
-      x0[k] = r.pos[k];
-      f_prev[k] = f[k];
-    });
-    team.sync();
     const LineSearchResult ls =
-        line_search(team, table, r, x0, h, out.energy, -fh, a_guess, a_max, p.cg_curvature, out);
-    ++out.iterations;
+        line_search_iteration(team, table, r, x0, f_prev, h, fh, a_guess, a_max, p.cg_curvature, out);
     if (ls.status == 1) return out;  // overflow: out.status is 1
-    out.max_force = max_abs3n(team, n, f);
     if (ls.status == 2) {
       if (since_restart == 0) {  // no progress even along the steepest descent
         out.status = 2;

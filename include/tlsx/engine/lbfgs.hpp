@@ -112,16 +112,9 @@ TLSX_HD MinimizeResult minimize_lbfgs(const Team& team, const PairTable& table, 
     const int slot = (pairs.newest + 1) % M;
     double* s_new = pairs.s(slot);
     double* y_new = pairs.y(slot);
-    team.for_each(m, [&](int k) {
-      s_new[k] = r.pos[k];
-      y_new[k] = f[k];
-    });
-    team.sync();
     const LineSearchResult ls =
-        line_search(team, table, r, s_new, d, out.energy, -fd, a_guess, a_max, p.lbfgs_curvature, out);
-    ++out.iterations;
+        line_search_iteration(team, table, r, s_new, y_new, d, fd, a_guess, a_max, p.lbfgs_curvature, out);
     if (ls.status == 1) return out;  // overflow: out.status is 1
-    out.max_force = max_abs3n(team, n, f);
     if (ls.status == 2) {
       if (pairs.stored == 0) {  // no progress even along the steepest descent
         out.status = 2;

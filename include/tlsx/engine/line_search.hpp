@@ -122,4 +122,22 @@ TLSX_HD LineSearchResult line_search(const Team& team, const PairTable& table, c
   return res;
 }
 
+// One iteration of a line-search minimiser (CG, L-BFGS): remembers the origin x0 and the forces f0
+// there, searches along d (F . d = fd > 0), counts the iteration and, unless the neighbour list
+// overflowed (status 1), refreshes out.max_force for the positions the search left.
+template <class Team>
+TLSX_HD LineSearchResult line_search_iteration(const Team& team, const PairTable& table, const ReplicaView& r,
+                                               double* x0, double* f0, const double* d, double fd, double a_guess,
+                                               double a_max, double c2, MinimizeResult& out) {
+  team.for_each(3 * r.n, [&](int k) {
+    x0[k] = r.pos[k];
+    f0[k] = r.force[k];
+  });
+  team.sync();
+  const LineSearchResult ls = line_search(team, table, r, x0, d, out.energy, -fd, a_guess, a_max, c2, out);
+  ++out.iterations;
+  if (ls.status != 1) out.max_force = max_abs3n(team, r.n, r.force);
+  return ls;
+}
+
 }  // namespace tlsx
