@@ -86,11 +86,8 @@ __device__ void on_block_replica(const SlotArrays& a, const PairTable& table, bo
 // replica (DeviceBatch::list_epoch); it is then rebuilt only when a particle moved more than skin/2.
 __global__ void forces_kernel(SlotArrays a, PairTable table, bool stage, const int* keep_list, ForceResult* out) {
   on_block_replica(a, table, stage, [&](const CudaBlockTeam& team, const PairTable& t, const ReplicaView& r, int slot) {
-    // Both end with a barrier (a reduction or single); every thread of the block takes the same branch.
-    if (keep_list != nullptr && keep_list[slot] != 0)
-      update_neighbor_list(team, r);
-    else
-      build_neighbor_list(team, r);
+    // Ends with a barrier (a reduction or single); every thread of the block takes the same branch.
+    refresh_neighbor_list(team, r, keep_list != nullptr && keep_list[slot] != 0);
     if (r.nbr.status[0] == 0) {
       const ForceResult fr = compute_forces(team, t, r);
       if (team.leader()) out[slot] = fr;

@@ -24,7 +24,7 @@ using tlsx::ReplicaBatch;
 using tlsx::testing::direct_sum;
 using tlsx::testing::lattice_batch;
 
-constexpr MinimizeAlgorithm kAlgorithms[] = {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg, MinimizeAlgorithm::lbfgs};
+constexpr auto kAlgorithms = tlsx::kMinimizeAlgorithms;
 
 const char* name(MinimizeAlgorithm a) { return tlsx::minimize_algorithm_name(a); }
 
@@ -78,7 +78,7 @@ TEST(Minimize, EveryMinimiserReachesTheSameMinimum) {
   const double e_reference = direct_sum(model, start.box(), start.pos(0), start.species(0), n).energy;
   perturb(start, 1e-3, 4u);
 
-  constexpr int kCount = sizeof(kAlgorithms) / sizeof(kAlgorithms[0]);
+  constexpr int kCount = static_cast<int>(kAlgorithms.size());
   std::vector<double> x[kCount], e(kCount);
   for (int a = 0; a < kCount; ++a) {
     ReplicaBatch b = start;

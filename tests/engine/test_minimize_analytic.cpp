@@ -18,7 +18,7 @@ namespace {
 using tlsx::MinimizeAlgorithm;
 using Point = std::array<double, 3>;
 
-constexpr MinimizeAlgorithm kAlgorithms[] = {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg, MinimizeAlgorithm::lbfgs};
+constexpr auto kAlgorithms = tlsx::kMinimizeAlgorithms;
 const char* name(MinimizeAlgorithm a) { return tlsx::minimize_algorithm_name(a); }
 
 // dV/dr of Eqs. 4-5, written out from the formula.

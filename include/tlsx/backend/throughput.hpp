@@ -50,17 +50,14 @@ struct QuenchFigures {
   int converged = 0;
 };
 
-// The minimisers `tlsx bench` times, in MinimizeAlgorithm order.
-constexpr std::array<MinimizeAlgorithm, 3> kBenchMinimizers = {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg,
-                                                               MinimizeAlgorithm::lbfgs};
-
 struct ThroughputFigures {
   std::string backend, device;
   int replicas = 0, md_steps = 0, quenches = 0;
   double md_seconds = 0, md_atom_steps_per_s = 0, md_energy_per_particle = 0, md_temperature = 0;
   double md_neighbor_builds_per_step = 0;  // list rebuilds per replica and step
-  std::array<QuenchFigures, kBenchMinimizers.size()> quench{};  // indexed by MinimizeAlgorithm
+  std::array<QuenchFigures, kMinimizeAlgorithms.size()> quench{};  // indexed by MinimizeAlgorithm
   const QuenchFigures& of(MinimizeAlgorithm a) const { return quench[static_cast<int>(a)]; }
+  QuenchFigures& of(MinimizeAlgorithm a) { return quench[static_cast<int>(a)]; }
   double swap_seconds = 0, swap_attempts_per_s = 0, swap_acceptance = 0;
 
   JsonObject json() const;

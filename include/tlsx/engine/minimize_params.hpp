@@ -1,12 +1,18 @@
 #pragma once
 // Parameters and results of energy minimisation (FIRE 2.0, Polak-Ribiere CG, L-BFGS).
+#include <array>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <tuple>
+#include <vector>
 
 namespace tlsx {
 
 enum class MinimizeAlgorithm : int { fire = 0, cg = 1, lbfgs = 2 };
+// Every minimiser, in enum order (tlsx bench times each; the tests run each).
+constexpr std::array<MinimizeAlgorithm, 3> kMinimizeAlgorithms = {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg,
+                                                                  MinimizeAlgorithm::lbfgs};
 
 // The names the command line and the presets use: "fire", "cg", "lbfgs".
 inline const char* minimize_algorithm_name(MinimizeAlgorithm a) {
@@ -14,12 +20,18 @@ inline const char* minimize_algorithm_name(MinimizeAlgorithm a) {
 }
 // The algorithm called `name`; false (out untouched) for any other name.
 inline bool parse_minimize_algorithm(const char* name, MinimizeAlgorithm& out) {
-  for (MinimizeAlgorithm a : {MinimizeAlgorithm::fire, MinimizeAlgorithm::cg, MinimizeAlgorithm::lbfgs})
+  for (MinimizeAlgorithm a : kMinimizeAlgorithms)
     if (std::strcmp(name, minimize_algorithm_name(a)) == 0) {
       out = a;
       return true;
     }
   return false;
+}
+// Every name, for the command line's choice lists.
+inline std::vector<std::string> minimize_algorithm_names() {
+  std::vector<std::string> names;
+  for (MinimizeAlgorithm a : kMinimizeAlgorithms) names.push_back(minimize_algorithm_name(a));
+  return names;
 }
 
 struct MinimizeParams {

@@ -262,4 +262,14 @@ TLSX_HD bool update_neighbor_list(const Team& team, const ReplicaView& r, const 
   return true;
 }
 
+// The list for a force evaluation: kept (update_neighbor_list) when the caller knows it belongs to
+// this replica, else built afresh; the CPU backend's forces and the CUDA forces kernel both choose here.
+template <class Team>
+TLSX_HD void refresh_neighbor_list(const Team& team, const ReplicaView& r, bool keep) {
+  if (keep)
+    update_neighbor_list(team, r);
+  else
+    build_neighbor_list(team, r);
+}
+
 }  // namespace tlsx

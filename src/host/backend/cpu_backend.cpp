@@ -59,10 +59,7 @@ std::vector<ForceResult> CpuBackend::forces_with(ReplicaBatch& batch, const Pair
     const SerialTeam team;
     const ReplicaView v = batch.view(r);
     // After an overflow the capacity grows and every list is marked, so the rerun rebuilds.
-    if (reuse_lists)
-      update_neighbor_list(team, v);
-    else
-      build_neighbor_list(team, v);
+    refresh_neighbor_list(team, v, reuse_lists);
     if (v.nbr.status[0]) return true;
     out[r] = compute_forces(team, table, v);
     return false;

@@ -96,7 +96,7 @@ ThroughputFigures measure(Backend& backend, const Model& model, const Throughput
   // Quenches from the T = 0.4 states (copies: the swap run starts from the same states).
   if (w.quench && size.quenches > 0) {
     f.quenches = size.quenches;
-    for (MinimizeAlgorithm algorithm : kBenchMinimizers) {
+    for (MinimizeAlgorithm algorithm : kMinimizeAlgorithms) {
       ReplicaBatch q(w.n, size.quenches, batch.box(), batch.list_cutoff(), batch.skin());
       for (int r = 0; r < size.quenches; ++r) q.copy_replica_from(batch, r, r);
       MinimizeParams p;
@@ -105,7 +105,7 @@ ThroughputFigures measure(Backend& backend, const Model& model, const Throughput
       t0 = Clock::now();
       const std::vector<MinimizeResult> res = backend.minimize(q, table, p);
       const double seconds = seconds_since(t0);
-      QuenchFigures& qf = f.quench[static_cast<int>(algorithm)];
+      QuenchFigures& qf = f.of(algorithm);
       qf.seconds = seconds;
       qf.quenches_per_s = size.quenches / seconds;
       for (const MinimizeResult& m : res) {
@@ -158,7 +158,7 @@ JsonObject ThroughputFigures::json() const {
   j.add("md_energy_per_particle", md_energy_per_particle).add("md_temperature", md_temperature);
   j.add("md_neighbor_builds_per_step", md_neighbor_builds_per_step);
   j.add("quenches", quenches);
-  for (MinimizeAlgorithm a : kBenchMinimizers) {
+  for (MinimizeAlgorithm a : kMinimizeAlgorithms) {
     const std::string name = minimize_algorithm_name(a);
     const QuenchFigures& q = of(a);
     j.add(name + "_quenches_per_s", q.quenches_per_s).add(name + "_seconds", q.seconds);
@@ -217,7 +217,7 @@ void print_throughput_table(const std::vector<ThroughputFigures>& all, const Thr
     std::fprintf(stderr, "  %s: %s; MD %d steps %.2f s (%.3f list builds/step), swaps %.2f s (acceptance %.4f)\n",
                  f.backend.c_str(), f.device.c_str(), f.md_steps, f.md_seconds, f.md_neighbor_builds_per_step,
                  f.swap_seconds, f.swap_acceptance);
-    for (MinimizeAlgorithm a : kBenchMinimizers) {
+    for (MinimizeAlgorithm a : kMinimizeAlgorithms) {
       const QuenchFigures& q = f.of(a);
       std::fprintf(stderr, "    %-5s %.2f s, %d/%d converged, %.0f iterations, %.0f force evaluations, e_IS/N %.4f\n",
                    minimize_algorithm_name(a), q.seconds, q.converged, f.quenches, q.mean_iterations,

@@ -88,7 +88,7 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("--n-cg", o.n_cg, "Quenches per glass (N_cg)")->required()->check(CLI::PositiveNumber);
   sub->add_option("--thermostat-tau", o.thermostat_tau, "Berendsen time constant (default 100 dt)")->check(CLI::PositiveNumber);
   sub->add_option("--seed", o.seed, "Seed of the velocity streams")->capture_default_str();
-  sub->add_option("--minimizer", c->minimizer, "Quench minimiser")->check(CLI::IsMember({"cg", "fire", "lbfgs"}))->capture_default_str();
+  sub->add_option("--minimizer", c->minimizer, "Quench minimiser")->check(CLI::IsMember(tlsx::minimize_algorithm_names()))->capture_default_str();
   sub->add_option("--ftol", o.minimize.force_tolerance, "Quench converged when max |F| component is below this")
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--max-iterations", o.minimize.max_iterations, "Quench iteration limit")

@@ -59,7 +59,7 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   CLI::App* sub = app.add_subcommand("minimize", "Minimise a configuration to its inherent structure");
   sub->add_option("file", o->input, "Input configuration (.data/.lmp, .xyz/.extxyz, .h5)")->required();
   sub->add_option("-o,--output", o->output, "Output configuration (format from the extension)")->required();
-  sub->add_option("--algo", o->algo, "Minimiser")->check(CLI::IsMember({"fire", "cg", "lbfgs"}))->capture_default_str();
+  sub->add_option("--algo", o->algo, "Minimiser")->check(CLI::IsMember(tlsx::minimize_algorithm_names()))->capture_default_str();
   sub->add_option("--ftol", o->ftol, "Converged when the largest force component is below this")
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--max-iterations", o->max_iterations, "Iteration limit")->check(CLI::PositiveNumber)->capture_default_str();
