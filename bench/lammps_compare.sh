@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tlsx against LAMMPS on the same machine, the same model and the same state (DESIGN.md §4), one core
+# tlsx against LAMMPS on the same machine, the same model and the same state (docs/architecture.md §4), one core
 # each, run back to back so that both see the same load (docs/bench.md):
 #   MD:     KA2, N = 1200, T = 0.4, dt = 0.0025, Berendsen (tau_T = 100 dt = 0.25), skin 0.3, STEPS steps
 #   quench: from that T = 0.4 state; LAMMPS CG and FIRE to |F|_2 < 1e-10 (or their line-search /

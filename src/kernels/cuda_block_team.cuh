@@ -1,6 +1,6 @@
 #pragma once
 // CudaBlockTeam: the Team of include/tlsx/core/team.hpp on the GPU. One CUDA block owns one replica;
-// its threads are the workers (DESIGN.md §2).
+// its threads are the workers (docs/architecture.md §2).
 //
 //   for_each(n, f)   thread t runs f(t), f(t + B), f(t + 2B), ... (B = blockDim.x): consecutive
 //                    threads touch consecutive SoA entries, so loads coalesce

@@ -3,7 +3,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 // `tlsx splitting --profile FILE.csv` end to end: a quartic double well written as CSV (s,V and
 // s,V,dVds), solved by the program, against the test's own dense diagonalisation (sinc DVR) of the
-// same well continued harmonically beyond its minima (DESIGN.md §1); bad CSV files as one-line
+// same well continued harmonically beyond its minima (docs/architecture.md §1); bad CSV files as one-line
 // errors naming the file and line; and `tlsx splitting DW.h5` against the stage run in-process.
 #include <gtest/gtest.h>
 

@@ -170,7 +170,7 @@ TEST(Minimize, QuenchFromDisorderedStateConverges) {
     const auto ref = direct_sum(model, b.box(), b.pos(0), b.species(0), n);
     EXPECT_LT(max_abs(ref.force), 2e-10) << name(algo);
     EXPECT_LT(ref.energy, e_start) << name(algo);
-    // KA2 inherent structures lie around e/N = -6.2 (DESIGN.md): a sanity window, not a target.
+    // KA2 inherent structures lie around e/N = -6.2 (docs/architecture.md §1): a sanity window, not a target.
     EXPECT_LT(ref.energy / n, -5.5) << name(algo);
     EXPECT_GT(ref.energy / n, -7.5) << name(algo);
   }

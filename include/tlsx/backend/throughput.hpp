@@ -1,5 +1,5 @@
 #pragma once
-// Throughput of the backends on the paper's exploration workload (DESIGN.md §4), KA2 in FP64 at
+// Throughput of the backends on the paper's exploration workload (docs/architecture.md §4), KA2 in FP64 at
 // T = 0.4, the figures `tlsx bench` prints (docs/bench.md):
 //   md      Berendsen MD, dt = 0.0025, tau_T = 0.5        -> atom-steps/s over all replicas
 //   quench  FIRE, CG and L-BFGS from the T = 0.4 states to max |F_i,a| < 1e-10 -> quenches/s

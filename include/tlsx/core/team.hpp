@@ -1,5 +1,5 @@
 #pragma once
-// A Team is the group of workers that owns one replica (DESIGN.md §2). Every replica algorithm is a
+// A Team is the group of workers that owns one replica (docs/architecture.md §2). Every replica algorithm is a
 // template over the Team, so the CPU and the GPU run the same source:
 //   for_each(n, f)   f(i) for i in [0, n), split over the team's workers
 //   sync()           barrier between phases that read what another worker wrote

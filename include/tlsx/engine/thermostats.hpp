@@ -1,6 +1,6 @@
 #pragma once
 // Thermostats of the MD integrator (md_integrator.hpp): pure scalar functions, evaluated
-// redundantly and identically by every worker of a team (DESIGN.md §2).
+// redundantly and identically by every worker of a team (docs/architecture.md §2).
 //
 // Temperature is T = 2 K / f with f = 3N - 3 degrees of freedom (k_B = 1): velocity Verlet with
 // pair forces conserves the total momentum, which the initial velocities set to zero.

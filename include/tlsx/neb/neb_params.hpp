@@ -1,5 +1,5 @@
 #pragma once
-// Parameters of the minimum-energy-path search (paper Sec. II D; DESIGN.md §1 "Double wells").
+// Parameters of the minimum-energy-path search (paper Sec. II D; docs/architecture.md §1 "Double wells").
 #include "tlsx/neb/fire_descent.hpp"
 
 namespace tlsx {

@@ -1,7 +1,7 @@
 #pragma once
 // Batched path searches: many minimum-energy-path searches (connect.hpp, band.hpp) run at once,
 // each on its own thread, and every round of their energy/force and minimisation requests goes to
-// the Backend as ONE batch (DESIGN.md §2, "batched NEB": an image is a replica; the band
+// the Backend as ONE batch (docs/architecture.md §2, "batched NEB": an image is a replica; the band
 // operations - tangents, springs, FIRE's global dot products - stay per band, on the host).
 //
 // A search only ever waits for its forces, so the batcher works like a barrier: a request blocks

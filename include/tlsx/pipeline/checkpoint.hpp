@@ -1,6 +1,6 @@
 #pragma once
-// Checkpoint/resume infrastructure for long stages (DESIGN.md §3: "Long runs checkpoint (state + RNG
-// counters + registry) and resume").
+// Checkpoint/resume infrastructure for long stages (docs/architecture.md §3, "Checkpoints": state, random
+// counters and registries written atomically, resumed bit for bit).
 //
 // A stage runs in cycles and, between two cycles, asks a CheckpointClock what to do:
 //   - every `every_seconds` of wall time: write a checkpoint and go on;

@@ -1,5 +1,5 @@
 #pragma once
-// Landscape exploration of every glass metabasin (paper Sec. II D, III A; DESIGN.md §1):
+// Landscape exploration of every glass metabasin (paper Sec. II D, III A; docs/architecture.md §1):
 // the equilibrium configuration at T_f gets Maxwell-Boltzmann velocities at T_exp (stream
 // exploration_velocities keyed by the glass id: the "quench to T_exp"), then MD with a Berendsen
 // thermostat runs as one batch of replicas on the backend. Every tau_cg MD steps a copy of every

@@ -1,5 +1,5 @@
 #pragma once
-// The double-well library (DESIGN.md §3; schema in docs/library-schema.md): one HDF5 file,
+// The double-well library (docs/architecture.md §3; schema in docs/library-schema.md): one HDF5 file,
 // column-oriented and self-describing, filled stage by stage:
 //   tlsx explore    glasses, inherent_structures, transitions, exploration        (stage "explore")
 //   tlsx neb        + double_wells (geometry, barrier, MEP profile, status)      (stage "neb")

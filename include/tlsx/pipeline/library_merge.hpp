@@ -1,5 +1,5 @@
 #pragma once
-// Merging double-well libraries (DESIGN.md §3 "Beyond one GPU"): glasses never talk to each other,
+// Merging double-well libraries (docs/architecture.md §3 "Beyond one machine"): glasses never talk to each other,
 // so shards of glasses run as independent jobs (or columns of Table I at different T_f run as
 // separate chains) and their libraries are concatenated. Every table's `glass` column (and the
 // IS coordinate rows, the exploration offsets) is shifted by the rows that come before.

@@ -1,5 +1,5 @@
 #pragma once
-// Glass preparation (paper Sec. II C; DESIGN.md §1): N_g independent equilibrium configurations at
+// Glass preparation (paper Sec. II C; docs/architecture.md §1): N_g independent equilibrium configurations at
 // the fictive temperature T_f from random starts: overlap removal, a melt at high T, then hybrid
 // swap Monte Carlo / MD at T_f (blocks of swap_every MD steps, Nose-Hoover, alternating with sweeps
 // of swap_attempts attempted species exchanges). The energy and the self-intermediate scattering

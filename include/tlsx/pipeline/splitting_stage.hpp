@@ -26,7 +26,7 @@ namespace tlsx {
 
 struct SplittingStageOptions {
   std::vector<double> masses = {5250.0, 1200.0};  // m~ (Eq. 11): "NiP" and "Ar"
-  double tol = 1e-4;                              // relative convergence of E (DESIGN.md §1)
+  double tol = 1e-4;                              // relative convergence of E (docs/architecture.md §1)
   bool progress = true;                           // progress lines with ETA on stderr
   // Where the rows are solved: "cpu" (OpenMP), "cuda" (one thread per row and mass on the device,
   // docs/cuda-backend.md; an error without a device) or "auto" (the device when there is one).

@@ -1,6 +1,6 @@
 #pragma once
 // Piecewise cubic interpolation of a minimum-energy-path profile V(s) (paper Sec. III C: "interpolation
-// of the MEP was carried out with a cubic spline"; DESIGN.md §1 "Quantum splitting").
+// of the MEP was carried out with a cubic spline"; docs/architecture.md §1 "Quantum splitting").
 //   - a cubic Hermite spline when the tangential derivatives dV/ds of the images are known (NEB gives
 //     them): exact for cubics, error (1/384) h^4 max|V''''|, C1 at the knots;
 //   - a not-a-knot cubic spline otherwise: C2 at the knots, V''' continuous at the second and

@@ -1,6 +1,6 @@
 #pragma once
 // The one-dimensional double-well potential V(s) of a minimum energy path (paper Sec. III C, Fig. 5;
-// DESIGN.md §1 "Quantum splitting"), built from the NEB profile (s_k, V_k[, dV/ds_k]):
+// docs/architecture.md §1 "Quantum splitting"), built from the NEB profile (s_k, V_k[, dV/ds_k]):
 //   - the profile is splined (cubic_spline.hpp) and cut at the minimum nearest to each end: when an
 //     end is not quite a minimum (|dV/ds| > 0 from noise, or the end image slightly past the bottom),
 //     the spline's own minimum is located, inside the data or on the end cubic continued by up to one

@@ -1,6 +1,6 @@
 #pragma once
-// Grid-converged lowest levels of a one-dimensional potential (DESIGN.md §1: "discretise finely enough
-// that E converges to 1e-4 relative"). The potential is sampled on a uniform grid between two
+// Grid-converged lowest levels of a one-dimensional potential (docs/architecture.md §1: discretised
+// finely enough that E converges to 1e-4 relative). The potential is sampled on a uniform grid between two
 // Dirichlet walls, the Numerov levels are found by Sturm bisection (numerov_sturm.hpp), and the grid
 // is halved until two successive grids agree:
 //   |E(h) - E(2h)| <= tol_E E(h)   and   |eps_k(h) - eps_k(2h)| <= tol_levels (eps_5 - V_min),

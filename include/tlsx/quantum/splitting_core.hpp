@@ -1,5 +1,5 @@
 #pragma once
-// The quantum splitting of one double well at one mass (paper Sec. III C, Eqs. 9-15; DESIGN.md §1
+// The quantum splitting of one double well at one mass (paper Sec. III C, Eqs. 9-15; docs/architecture.md §1
 // "Quantum splitting"), as a TLSX_HD function over caller-provided workspace, so that the CPU batch
 // (OpenMP over profiles) and a future GPU batch run the same code.
 //
