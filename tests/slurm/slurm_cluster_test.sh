@@ -131,7 +131,7 @@ array=$(sed -n 's/.*"array_job":"\([0-9]*\)".*/\1/p' <<<"$out")
 merge=$(sed -n 's/.*"merge_job":"\([0-9]*\)".*/\1/p' <<<"$out")
 [ -n "$array" ] && [ -n "$merge" ] || fail "tlsx slurm printed no job ids: $out"
 dependency=$(scontrol show job "$merge" | grep -o 'Dependency=[^ ]*')
-[ "$dependency" = "Dependency=afterok:${array}_*" ] || [ "$dependency" = "Dependency=afterok:$array" ] ||
+grep -Eq "^Dependency=afterok:${array}(_\\*)?(\\(unfulfilled\\))?$" <<<"$dependency" ||
   fail "the merge job $merge does not wait for the array: $dependency"
 say "submitted array $array and merge $merge ($dependency)"
 
