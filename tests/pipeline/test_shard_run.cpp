@@ -48,7 +48,7 @@ bool exists(const std::string& path) {
 void sh(const std::string& command) { ASSERT_EQ(std::system(command.c_str()), 0) << command; }
 
 Ran tlsx_run(const std::string& args) {
-  const std::string out = testing::temp_path("shard_out.txt"), err = testing::temp_path("shard_err.txt");
+  const std::string out = tlsx::testing::temp_path("shard_out.txt"), err = tlsx::testing::temp_path("shard_err.txt");
   const int status = std::system((std::string(TLSX_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
   Ran r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -65,14 +65,14 @@ std::string last_line(const std::string& text) {
   return nl == std::string::npos ? t : t.substr(nl + 1);
 }
 
-// The unsharded run and a complete sharded run of the preset, computed once for all tests.
-class ShardedRun : public ::testing::Test {
- protected:
+// The unsharded run and a complete sharded run of the preset, computed once (ctest runs every test
+// in a process of its own, so the checks that need them are one test, below).
+struct ShardedRun {
   static std::string full_, sharded_;
 
-  static void SetUpTestSuite() {
-    full_ = testing::temp_path("full");
-    sharded_ = testing::temp_path("sharded");
+  static void compute() {
+    full_ = tlsx::testing::temp_path("full");
+    sharded_ = tlsx::testing::temp_path("sharded");
     std::system(("rm -rf " + full_ + " " + sharded_).c_str());
     const Ran f = tlsx_run("run --config " + kPreset + " --output " + full_ + " --threads 1");
     ASSERT_EQ(f.code, 0) << f.err;
@@ -87,7 +87,7 @@ class ShardedRun : public ::testing::Test {
 
   // A copy of the sharded run, without its merged library and report, to spoil.
   static std::string copy(const std::string& name) {
-    const std::string dir = testing::temp_path(name);
+    const std::string dir = tlsx::testing::temp_path(name);
     std::system(("rm -rf " + dir + " && cp -a " + sharded_ + " " + dir + " && rm -rf " + dir + "/library.h5 " + dir +
                  "/report " + dir + "/run.toml")
                     .c_str());
@@ -109,83 +109,84 @@ class ShardedRun : public ::testing::Test {
   }
 
   static std::string listing(const std::string& dir) {
-    const std::string out = testing::temp_path("listing.txt");
+    const std::string out = tlsx::testing::temp_path("listing.txt");
     std::system(("cd " + dir + " && find shards -type f | sort | xargs md5sum > " + out).c_str());
     return slurp(out);
   }
 };
 std::string ShardedRun::full_, ShardedRun::sharded_;
+using R = ShardedRun;
 
-TEST_F(ShardedRun, MergedShardsEqualTheUnshardedLibraryAndTableBitForBit) {
-  const Library full = read_library(full_ + "/library.h5");
-  const Library merged = read_library(sharded_ + "/library.h5");
+void merged_shards_equal_the_unsharded_library_and_table_bit_for_bit() {
+  const Library full = read_library(R::full_ + "/library.h5");
+  const Library merged = read_library(R::sharded_ + "/library.h5");
   ASSERT_EQ(full.glasses.size(), 6u);
   EXPECT_GE(full.double_wells.size(), 1u) << "the preset must give double wells to compare";
   EXPECT_GE(full.inherent_structures.size(), 12u);
-  testing::expect_same_library(merged, full);
+  tlsx::testing::expect_same_library(merged, full);
   EXPECT_EQ(merged.config_run, full.config_run);
-  EXPECT_EQ(slurp(sharded_ + "/report/table1.csv"), slurp(full_ + "/report/table1.csv"));
-  EXPECT_EQ(slurp(sharded_ + "/run.toml"), slurp(kPreset));
+  EXPECT_EQ(slurp(R::sharded_ + "/report/table1.csv"), slurp(R::full_ + "/report/table1.csv"));
+  EXPECT_EQ(slurp(R::sharded_ + "/run.toml"), slurp(kPreset));
   // Each shard ran only its own glasses: shard 1 holds glasses 1 (T_f = 0.7) and 5 (T_f = 0.8).
-  const Library one = read_library(sharded_ + "/shards/1/Tf0.7/library.h5");
+  const Library one = read_library(R::sharded_ + "/shards/1/Tf0.7/library.h5");
   EXPECT_EQ(one.glasses.id, (std::vector<std::int64_t>{1}));
-  EXPECT_EQ(read_library(sharded_ + "/shards/1/Tf0.8/library.h5").glasses.id, (std::vector<std::int64_t>{5}));
-  EXPECT_FALSE(exists(sharded_ + "/shards/2/Tf0.8")) << "shard 2 has no glass of the second column";
+  EXPECT_EQ(read_library(R::sharded_ + "/shards/1/Tf0.8/library.h5").glasses.id, (std::vector<std::int64_t>{5}));
+  EXPECT_FALSE(exists(R::sharded_ + "/shards/2/Tf0.8")) << "shard 2 has no glass of the second column";
 }
 
-TEST_F(ShardedRun, StatusSaysEveryShardIsDoneAndMerged) {
-  const Ran r = tlsx_run("status " + sharded_ + " --json");
+void status_says_every_shard_is_done_and_merged() {
+  const Ran r = tlsx_run("status " + R::sharded_ + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\"shards\":3,\"done\":3,\"merged\":true"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("3 shards, 3 done; merged"), std::string::npos) << r.err;
 }
 
-TEST_F(ShardedRun, AMissingShardIsRefused) {
-  const std::string dir = copy("missing");
+void a_missing_shard_is_refused() {
+  const std::string dir = R::copy("missing");
   sh("rm -rf " + dir + "/shards/2");
-  expect_refused(dir, "shard 2", "missing");
+  R::expect_refused(dir, "shard 2", "missing");
 }
 
-TEST_F(ShardedRun, AShardOfAnotherPresetIsRefused) {
-  const std::string dir = copy("preset");
+void a_shard_of_another_preset_is_refused() {
+  const std::string dir = R::copy("preset");
   sh("echo '# edited' >> " + dir + "/shards/1/run.toml");
-  expect_refused(dir, "shard 1", "another preset");
+  R::expect_refused(dir, "shard 1", "another preset");
 }
 
-TEST_F(ShardedRun, AShardOfAnotherProgramVersionIsRefused) {
-  const std::string dir = copy("version");
+void a_shard_of_another_program_version_is_refused() {
+  const std::string dir = R::copy("version");
   sh("sed -i 's/^program_version = .*/program_version = \"0.0.1\"/' " + dir + "/shards/1/shard.toml");
-  expect_refused(dir, "shard 1", "run by tlsx 0.0.1");
+  R::expect_refused(dir, "shard 1", "run by tlsx 0.0.1");
 }
 
-TEST_F(ShardedRun, AShardOfAnotherShardCountIsRefused) {
-  const std::string dir = copy("count");
+void a_shard_of_another_shard_count_is_refused() {
+  const std::string dir = R::copy("count");
   sh("sed -i 's/^count = .*/count = 4/' " + dir + "/shards/2/shard.toml");
-  expect_refused(dir, "shard 2", "of 4 shards");
+  R::expect_refused(dir, "shard 2", "of 4 shards");
   // Starting a shard of another count in the same folder is refused too.
-  const Ran r = tlsx_run("run --config " + kPreset + " --output " + copy("count2") + " --shard 3/4");
+  const Ran r = tlsx_run("run --config " + kPreset + " --output " + R::copy("count2") + " --shard 3/4");
   EXPECT_NE(r.code, 0);
   EXPECT_NE(last_line(r.err).find("run in 3 shards"), std::string::npos) << r.err;
 }
 
-TEST_F(ShardedRun, AShardOfAnotherModelIsRefused) {
-  const std::string dir = copy("model");
+void a_shard_of_another_model_is_refused() {
+  const std::string dir = R::copy("model");
   Library lib = read_library(dir + "/shards/1/Tf0.7/library.h5");
   Model other = model_from_toml_text(lib.model_toml, "model");
   other.name += " (edited)";
   lib.model_toml = model_to_toml(other);
   write_library(dir + "/shards/1/Tf0.7/library.h5", lib);
-  expect_refused(dir, "shard 1", "another model");
+  R::expect_refused(dir, "shard 1", "another model");
 }
 
-TEST_F(ShardedRun, AGlassInTwoShardsIsRefused) {
-  const std::string dir = copy("duplicate");
+void a_glass_in_two_shards_is_refused() {
+  const std::string dir = R::copy("duplicate");
   sh("cp " + dir + "/shards/0/Tf0.7/library.h5 " + dir + "/shards/1/Tf0.7/library.h5");
-  expect_refused(dir, "shard 1", "is also in shard 0");
+  R::expect_refused(dir, "shard 1", "is also in shard 0");
 }
 
-TEST_F(ShardedRun, AGlassMissingFromItsShardIsRefused) {
-  const std::string dir = copy("lost_glass");
+void a_glass_missing_from_its_shard_is_refused() {
+  const std::string dir = R::copy("lost_glass");
   Library lib = read_library(dir + "/shards/2/Tf0.7/library.h5");  // glasses 2 and ... of T_f = 0.7
   Library empty;
   empty.stage = lib.stage;
@@ -196,13 +197,13 @@ TEST_F(ShardedRun, AGlassMissingFromItsShardIsRefused) {
   empty.T_Q = lib.T_Q;
   empty.exploration.sequence_offset = {0};
   write_library(dir + "/shards/2/Tf0.7/library.h5", empty);
-  expect_refused(dir, "shard 2", "glass 2 at T_f = 0.7 is missing");
+  R::expect_refused(dir, "shard 2", "glass 2 at T_f = 0.7 is missing");
 }
 
-TEST_F(ShardedRun, AHalfWrittenShardIsRefusedThenResumedWithoutLosingWork) {
-  const std::string dir = copy("half");
+void a_half_written_shard_is_refused_then_resumed_without_losing_work() {
+  const std::string dir = R::copy("half");
   sh("rm " + dir + "/shards/1/Tf0.8/library.h5 " + dir + "/shards/1/Tf0.8/neb.h5");
-  expect_refused(dir, "shard 1", "not finished");
+  R::expect_refused(dir, "shard 1", "not finished");
   // Without --resume the shard is not started over.
   const Ran again = tlsx_run("run --config " + kPreset + " --output " + dir + " --shard 1/3 --threads 1");
   EXPECT_NE(again.code, 0);
@@ -213,13 +214,13 @@ TEST_F(ShardedRun, AHalfWrittenShardIsRefusedThenResumedWithoutLosingWork) {
   ASSERT_EQ(resumed.code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("explore T_f = 0.8: done before"), std::string::npos) << resumed.err;
   ASSERT_EQ(tlsx_run("run --merge-shards " + dir).code, 0);
-  testing::expect_same_library(read_library(dir + "/library.h5"), read_library(full_ + "/library.h5"));
+  tlsx::testing::expect_same_library(read_library(dir + "/library.h5"), read_library(R::full_ + "/library.h5"));
 }
 
-TEST_F(ShardedRun, AShardKilledWithoutAWordIsLostThenResumesToTheSameLibrary) {
-  const std::string dir = copy("killed");
+void a_shard_killed_without_a_word_is_lost_then_resumes_to_the_same_library() {
+  const std::string dir = R::copy("killed");
   sh("rm -rf " + dir + "/shards/1");
-  const std::string pidfile = testing::temp_path("killed.pid"), log = testing::temp_path("killed.log");
+  const std::string pidfile = tlsx::testing::temp_path("killed.pid"), log = tlsx::testing::temp_path("killed.log");
   // Its own session, so that the kill reaches tlsx run and the stage it runs.
   sh("setsid " + std::string(TLSX_BINARY) + " run --config " + kPreset + " --output " + dir +
      " --shard 1/3 --threads 1 >" + log + " 2>&1 & echo $! > " + pidfile);
@@ -236,17 +237,66 @@ TEST_F(ShardedRun, AShardKilledWithoutAWordIsLostThenResumesToTheSameLibrary) {
   const Ran status = tlsx_run("status " + dir);
   EXPECT_NE(status.err.find("shard 1    lost"), std::string::npos) << status.err;
   EXPECT_NE(status.err.find("at explore T_f = 0.7 (checkpoint"), std::string::npos) << status.err;
-  expect_refused(dir, "shard 1", "not finished");
+  R::expect_refused(dir, "shard 1", "not finished");
 
   const Ran resumed = tlsx_run("run --config " + kPreset + " --output " + dir + " --shard 1/3 --resume --threads 1");
   ASSERT_EQ(resumed.code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("explore: resuming"), std::string::npos) << resumed.err;
   ASSERT_EQ(tlsx_run("run --merge-shards " + dir).code, 0);
-  testing::expect_same_library(read_library(dir + "/library.h5"), read_library(full_ + "/library.h5"));
+  tlsx::testing::expect_same_library(read_library(dir + "/library.h5"), read_library(R::full_ + "/library.h5"));
+}
+
+TEST(ShardedRun, EqualsTheUnshardedRunRefusesBadShardSetsAndResumesKilledShards) {
+  R::compute();
+  if (::testing::Test::HasFatalFailure()) return;
+  {
+    SCOPED_TRACE("merged_shards_equal_the_unsharded_library_and_table_bit_for_bit");
+    merged_shards_equal_the_unsharded_library_and_table_bit_for_bit();
+  }
+  {
+    SCOPED_TRACE("status_says_every_shard_is_done_and_merged");
+    status_says_every_shard_is_done_and_merged();
+  }
+  {
+    SCOPED_TRACE("a_missing_shard_is_refused");
+    a_missing_shard_is_refused();
+  }
+  {
+    SCOPED_TRACE("a_shard_of_another_preset_is_refused");
+    a_shard_of_another_preset_is_refused();
+  }
+  {
+    SCOPED_TRACE("a_shard_of_another_program_version_is_refused");
+    a_shard_of_another_program_version_is_refused();
+  }
+  {
+    SCOPED_TRACE("a_shard_of_another_shard_count_is_refused");
+    a_shard_of_another_shard_count_is_refused();
+  }
+  {
+    SCOPED_TRACE("a_shard_of_another_model_is_refused");
+    a_shard_of_another_model_is_refused();
+  }
+  {
+    SCOPED_TRACE("a_glass_in_two_shards_is_refused");
+    a_glass_in_two_shards_is_refused();
+  }
+  {
+    SCOPED_TRACE("a_glass_missing_from_its_shard_is_refused");
+    a_glass_missing_from_its_shard_is_refused();
+  }
+  {
+    SCOPED_TRACE("a_half_written_shard_is_refused_then_resumed_without_losing_work");
+    a_half_written_shard_is_refused_then_resumed_without_losing_work();
+  }
+  {
+    SCOPED_TRACE("a_shard_killed_without_a_word_is_lost_then_resumes_to_the_same_library");
+    a_shard_killed_without_a_word_is_lost_then_resumes_to_the_same_library();
+  }
 }
 
 TEST(ShardedRunInput, BadShardFlagsAreOneLineErrors) {
-  const std::string dir = testing::temp_path("bad_flags");
+  const std::string dir = tlsx::testing::temp_path("bad_flags");
   for (const char* shard : {"3/3", "0/0", "x/3", "0/7"}) {
     const Ran r = tlsx_run("run --config " + kPreset + " --output " + dir + " --shard " + shard);
     EXPECT_NE(r.code, 0) << shard;

@@ -71,7 +71,17 @@ std::string this_host() {
   return host;
 }
 
-bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+// The shard's process on this host still runs: it exists, is no zombie (killed, not yet reaped) and
+// is a tlsx program (not another process that got its pid since).
+bool process_alive(long pid) {
+  if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)) return false;
+  const std::string proc = "/proc/" + std::to_string(pid);
+  const std::string stat = read_text(proc + "/stat");
+  const std::size_t paren = stat.rfind(')');
+  if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z') return false;
+  const std::string cmdline = read_text(proc + "/cmdline");
+  return cmdline.empty() || cmdline.find("tlsx") != std::string::npos;
+}
 
 // State of a shard that has not finished, from its last word and the queue.
 void judge(ShardProgress& p, const ShardRunState& st, const SlurmQueue& queue, const std::string& task) {
