@@ -87,23 +87,24 @@ bool process_alive(long pid) {
 void judge(ShardProgress& p, const ShardRunState& st, const SlurmQueue& queue, const std::string& task) {
   const std::string queued = queue.of(task);
   if (st.state == "running") {
-    const std::string job = !st.slurm_job.empty() ? st.slurm_job : "";
+    const std::string& job = st.slurm_job;
+    const std::string name = st.slurm_task.empty() ? job : st.slurm_task;  // "812_17" in an array
     if (!job.empty() && queue.known) {
       std::string q = queue.of(job);
       if (q.empty()) q = queue.of(st.slurm_task);
       if (q == "RUNNING" || q == "COMPLETING") {
         p.state = "running";
-        p.detail = "job " + (st.slurm_task.empty() ? job : st.slurm_task) + " on " + st.host;
+        p.detail = "job " + name + " on " + st.host;
       } else if (!q.empty()) {
         p.state = "pending";
-        p.detail = "job " + job + " " + q + " (requeued)";
+        p.detail = "job " + name + " " + q + " (requeued)";
       } else {
         p.state = "lost";
-        p.detail = "job " + job + " left the queue while the shard ran (killed, or its node lost): resubmit it";
+        p.detail = "job " + name + " left the queue while the shard ran (killed, or its node lost): resubmit it";
       }
     } else if (!job.empty()) {
       p.state = "running";
-      p.detail = "job " + job + " on " + st.host + " (squeue not available to check)";
+      p.detail = "job " + name + " on " + st.host + " (squeue not available to check)";
     } else if (st.host == this_host()) {
       p.state = process_alive(st.pid) ? "running" : "lost";
       p.detail = p.state == "running" ? "pid " + std::to_string(st.pid) + " on " + st.host
