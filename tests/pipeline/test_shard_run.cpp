@@ -312,3 +312,39 @@ TEST(ShardedRunInput, BadShardFlagsAreOneLineErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(SlurmInput, BadSubmissionsAreOneLineErrorsAndSubmitNothing) {
+  const std::string dir = tlsx::testing::temp_path("slurm_bad");
+  const std::string base = "slurm " + kPreset + " --output " + dir + " --dry-run ";
+  const struct {
+    const char* args;
+    const char* says;
+  } cases[] = {{"--shards 0", "at least 1"},
+               {"--shards 7", "at most 4 shards"},
+               {"--shards 3 --time 2", "at least 3 minutes"},
+               {"--shards 3 --time 1:2:3:4", "--time 1:2:3:4: expected a Slurm time limit"},
+               {"--shards 3 --merge-time x", "--merge-time x"}};
+  for (const auto& c : cases) {
+    const Ran r = tlsx_run(base + c.args);
+    EXPECT_NE(r.code, 0) << c.args;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << c.args << ": " << r.err;
+  }
+  // Without a cluster to talk to (an empty slurm.conf: squeue fails at once), nothing is written or submitted.
+  const std::string conf = tlsx::testing::temp_path("empty_slurm.conf");
+  std::ofstream(conf).close();
+  const int status = std::system(("SLURM_CONF=" + conf + " " + std::string(TLSX_BINARY) + " slurm " + kPreset +
+                                  " --output " + dir + " --shards 3 2>/dev/null")
+                                     .c_str());
+  EXPECT_NE(status, 0);
+  EXPECT_FALSE(exists(dir));
+  const Ran dry = tlsx_run(base + "--shards 3");
+  ASSERT_EQ(dry.code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("#SBATCH --array=0-2"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("--merge-shards"), std::string::npos) << dry.out;
+  EXPECT_FALSE(exists(dir)) << "--dry-run wrote nothing";
+}
+
+}  // namespace
