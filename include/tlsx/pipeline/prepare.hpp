@@ -28,6 +28,7 @@ struct PrepareOptions {
   int n = 1200;
   int glasses = 4;
   std::int64_t first_glass = 0;     // global id of the first glass (shards: --first-glass)
+  std::int64_t glass_stride = 1;    // glass r has id first_glass + r * glass_stride (shard K of N: K, K+N, ...)
   double fictive_temperature = 0.617;
   std::uint64_t seed = 1;
   double melt_temperature = 2.0;
@@ -40,6 +41,9 @@ struct PrepareOptions {
   std::int64_t sample_every = 0;    // 0: steps / 100
   double fs_wavenumber = 7.2;
 };
+
+// The global id of glass r of the set: the key of all its random streams (core/rng.hpp).
+inline std::int64_t glass_id(const PrepareOptions& o, int r) { return o.first_glass + r * o.glass_stride; }
 
 // Self-intermediate scattering function F_s(q, t) = (1/3N) sum_i sum_axes cos(q (x_i(t) - x_i(0))),
 // positions unwrapped (SoA, 3n each).

@@ -34,7 +34,14 @@ struct StageInvocation {
 struct RunColumn {
   double fictive_temperature = 0.0;
   std::int64_t glasses = 0, first_glass = 0, tau_cg = 0, n_cg = 0;
+  std::int64_t glass_stride = 1;    // glass ids first_glass + j * glass_stride (a shard: shard_plan.hpp)
   std::string directory;            // DIR/Tf<T_f>
+};
+
+// Shard `index` of `count` of a run's glasses (shard_plan.hpp, docs/cluster.md); count == 0: the whole run.
+struct GlassShard {
+  int index = 0, count = 0;
+  bool sharded() const { return count > 0; }
 };
 
 struct RunPlan {
@@ -44,19 +51,23 @@ struct RunPlan {
   double checkpoint_every = 600.0;  // seconds, passed to the checkpointed stages
   std::vector<RunColumn> columns;
   std::vector<StageInvocation> stages;
-  std::string library;              // DIR/library.h5
-  std::string report;               // DIR/report
+  std::string library;              // DIR/library.h5 ("" in a shard's plan: shards are merged later)
+  std::string report;               // DIR/report ("" in a shard's plan)
+  GlassShard shard;                 // the shard this plan runs (output_dir is then DIR/shards/K)
 };
 
 // Reads and checks the run file (errors name the file and the table or key). `backend` and
-// `threads` override [run] when not empty / not negative.
+// `threads` override [run] when not empty / not negative. A `shard` plan runs only that shard's
+// glasses of every column (shard_columns, shard_plan.hpp) into `output_dir` and ends after the
+// splitting stages (no merge, no analyze).
 RunPlan make_run_plan(const std::string& config_path, const std::string& output_dir,
-                      const std::string& backend_override = "", int threads_override = -1);
+                      const std::string& backend_override = "", int threads_override = -1,
+                      const GlassShard& shard = {});
 
 // Same from the text of a file (tests); `name` labels errors, relative paths resolve against `base_dir`.
 RunPlan make_run_plan_from_text(const std::string& text, const std::string& name, const std::string& base_dir,
                                 const std::string& output_dir, const std::string& backend_override = "",
-                                int threads_override = -1);
+                                int threads_override = -1, const GlassShard& shard = {});
 
 // Shortest decimal text that reads back as the same double ("0.4", not "0.40000000000000002").
 std::string shortest_decimal(double v);

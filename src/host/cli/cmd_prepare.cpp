@@ -87,6 +87,9 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("--n", o.n, "Particles per glass")->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--first-glass", o.first_glass, "Global id of the first glass (for shards)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--glass-stride", o.glass_stride,
+                  "Glass r gets id first-glass + r * stride (shard K of N: --first-glass K --glass-stride N)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--steps", o.steps, "Swap MC/MD steps at T_f")->check(CLI::NonNegativeNumber)->capture_default_str();
   sub->add_option("--dt", o.dt, "Time step")->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--swap-every", o.swap_every, "MD steps per block between swap sweeps")

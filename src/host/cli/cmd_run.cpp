@@ -1,4 +1,6 @@
 // tlsx run --config FILE --output DIR [--resume] [--max-hours H] [--backend B] [--threads T] [--json]
+//          [--shard K/N]                       (shard K of N into DIR/shards/K: docs/cluster.md)
+// tlsx run --merge-shards DIR [--config FILE]  (join the shards into DIR/library.h5, then analyze)
 // The whole pipeline from one preset (run_plan.hpp, docs/pipeline.md): every stage is this program
 // run as a child process with the stage's flags, so each keeps its own checkpoints. SIGTERM and
 // SIGUSR1 are passed on to the running stage (it checkpoints); SIGINT reaches it through the
@@ -11,9 +13,12 @@
 
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <sstream>
 
@@ -21,12 +26,16 @@
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
 #include "tlsx/io/atomic_file.hpp"
+#include "tlsx/pipeline/library.hpp"
 #include "tlsx/pipeline/run_plan.hpp"
+#include "tlsx/pipeline/shard_merge.hpp"
+#include "tlsx/pipeline/shard_plan.hpp"
 
 namespace {
 
 struct RunCli {
   std::string config, output, backend;
+  std::string shard, merge_shards;  // --shard K/N, --merge-shards DIR
   int threads = -1;
   double max_hours = 0;
   bool resume = false, json = false;
@@ -131,10 +140,25 @@ std::string command_line(const std::vector<std::string>& args) {
   return s;
 }
 
-void run_pipeline(const RunCli& c) {
+// The plan this invocation runs: the whole preset, or with --shard K/N that shard into DIR/shards/K.
+tlsx::RunPlan plan_of(const RunCli& c) {
+  if (c.shard.empty()) return tlsx::make_run_plan(c.config, c.output, c.backend, c.threads);
+  const tlsx::GlassShard shard = tlsx::parse_glass_shard(c.shard);
+  return tlsx::make_run_plan(c.config, tlsx::shard_directory(c.output, shard.index), c.backend, c.threads, shard);
+}
+
+// How to continue this run.
+std::string resume_command(const RunCli& c) {
+  return "tlsx run --config " + c.config + " --output " + c.output + (c.shard.empty() ? "" : " --shard " + c.shard) +
+         " --resume";
+}
+
+// Runs the plan's stages; true when all are done. `started` is called once the output directory is
+// known to be this run's (shard bookkeeping, run_shard).
+bool run_pipeline(const RunCli& c, const std::function<void()>& started = {}) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-  const tlsx::RunPlan plan = tlsx::make_run_plan(c.config, c.output, c.backend, c.threads);
+  const tlsx::RunPlan plan = plan_of(c);
   make_directories(plan.output_dir);
   for (const tlsx::RunColumn& col : plan.columns) make_directories(col.directory);
 
@@ -150,6 +174,7 @@ void run_pipeline(const RunCli& c) {
   } else {
     tlsx::write_text_atomically(stored, plan.config_text);
   }
+  if (started) started();
 
   const std::string program = self_executable();
   ForwardSignals forward;
@@ -186,8 +211,7 @@ void run_pipeline(const RunCli& c) {
     timings.push_back(tlsx::JsonObject().add("stage", s.stage).add("label", s.label).add("seconds", seconds));
     if (status != 0)
       throw tlsx::Error("run: " + s.label + " failed (exit " + std::to_string(status) +
-                        "); fix the cause and continue with: tlsx run --config " + c.config + " --output " +
-                        plan.output_dir + " --resume");
+                        "); fix the cause and continue with: " + resume_command(c));
     if (!exists(s.output)) {
       complete = false;
       stop_reason = s.label + " stopped with a checkpoint";
@@ -196,12 +220,15 @@ void run_pipeline(const RunCli& c) {
     std::fprintf(stderr, "run: [%d/%d] %s: %.1f s\n", k + 1, total, s.label.c_str(), seconds);
   }
   tlsx::write_text_atomically(plan.output_dir + "/timings.json", tlsx::JsonObject().add("stages", timings).str() + "\n");
-  if (complete) {
+  if (complete && plan.shard.sharded()) {
+    std::fprintf(stderr, "run: shard %d of %d done in %.1f s (%s); merge the shards with: tlsx run --merge-shards %s\n",
+                 plan.shard.index, plan.shard.count, elapsed(), plan.output_dir.c_str(), c.output.c_str());
+  } else if (complete) {
     std::fprintf(stderr, "run: done in %.1f s: library %s, report %s\n", elapsed(), plan.library.c_str(),
                  plan.report.c_str());
   } else {
-    std::fprintf(stderr, "run: stopped (%s) after %.1f s; continue with: tlsx run --config %s --output %s --resume\n",
-                 stop_reason.c_str(), elapsed(), c.config.c_str(), plan.output_dir.c_str());
+    std::fprintf(stderr, "run: stopped (%s) after %.1f s; continue with: %s\n", stop_reason.c_str(), elapsed(),
+                 resume_command(c).c_str());
   }
   if (c.json) {
     tlsx::JsonObject j;
@@ -213,8 +240,101 @@ void run_pipeline(const RunCli& c) {
         .add("columns", static_cast<int>(plan.columns.size()))
         .add("seconds", elapsed())
         .add("stages", timings);
+    if (plan.shard.sharded()) j.add("shard", plan.shard.index).add("shards", plan.shard.count);
     tlsx::cli::print_json(j.str());
   }
+  return complete;
+}
+
+std::string absolute_path(const std::string& path) {
+  char buf[PATH_MAX];
+  if (::realpath(path.c_str(), buf)) return buf;
+  return path;
+}
+
+// tlsx run --shard K/N: the shard's manifest (shard.toml) and status.toml around run_pipeline, so that
+// `tlsx status` and merge_shards know which run it belongs to and what it is doing.
+void run_shard(const RunCli& c) {
+  const tlsx::GlassShard shard = tlsx::parse_glass_shard(c.shard);
+  const std::string label = tlsx::shard_label(c.output, shard.index);
+  for (const int k : tlsx::shard_indices_on_disk(c.output)) {
+    if (!tlsx::has_shard_manifest(c.output, k)) continue;
+    const tlsx::ShardManifest other = tlsx::read_shard_manifest(c.output, k);
+    if (other.count != shard.count)
+      throw tlsx::Error(label + ": " + c.output + " holds shards of a run in " + std::to_string(other.count) +
+                        " shards (" + tlsx::shard_label(c.output, k) + "), not " + std::to_string(shard.count) +
+                        ": use --shard K/" + std::to_string(other.count) + " or another --output");
+  }
+  bool running = false;
+  try {
+    const bool complete = run_pipeline(c, [&] {
+      if (!tlsx::has_shard_manifest(c.output, shard.index))
+        tlsx::write_shard_manifest(c.output, {shard.index, shard.count, absolute_path(c.config), TLSX_VERSION});
+      tlsx::write_shard_state(c.output, shard.index, tlsx::current_shard_state("running"));
+      running = true;
+    });
+    tlsx::write_shard_state(c.output, shard.index,
+                            tlsx::current_shard_state(complete ? "done" : "stopped",
+                                                      complete ? "" : "stopped with checkpoints; continue with " +
+                                                                          resume_command(c)));
+  } catch (const std::exception& e) {
+    // Only a run that had started says so: a refused start (another preset, no --resume) leaves the
+    // shard's status as it was (another process may be running it).
+    if (running) tlsx::write_shard_state(c.output, shard.index, tlsx::current_shard_state("failed", e.what()));
+    throw;
+  }
+}
+
+// tlsx run --merge-shards DIR: DIR/library.h5 from the shards (shard_merge.hpp), then the preset's
+// analyze stage, so that DIR reads like the directory of an unsharded run.
+void merge_shards(const RunCli& c) {
+  const std::string& dir = c.merge_shards;
+  const auto t0 = std::chrono::steady_clock::now();
+  tlsx::ShardMerge m = tlsx::merge_shards(dir, c.config);
+  const std::string stored = dir + "/run.toml";
+  if (exists(stored) && read_text(stored) != m.preset_text)
+    throw tlsx::Error("run: " + stored + " differs from the preset the shards were run with (" + m.preset_path + ")");
+  if (!exists(stored)) tlsx::write_text_atomically(stored, m.preset_text);
+  const std::size_t slash = m.preset_path.find_last_of('/');
+  const tlsx::RunPlan plan = tlsx::make_run_plan_from_text(
+      m.preset_text, m.preset_path, slash == std::string::npos ? "." : m.preset_path.substr(0, slash), dir, c.backend,
+      c.threads);
+  const std::size_t glasses = m.library.glasses.size(), dws = m.library.double_wells.size();
+  tlsx::write_library(plan.library, std::move(m.library));
+  std::fprintf(stderr, "run: merged %d shards into %s: %zu glasses, %zu double-well rows\n", m.shards,
+               plan.library.c_str(), glasses, dws);
+  const tlsx::StageInvocation& analyze = plan.stages.back();
+  std::fprintf(stderr, "run: %s: %s\n", analyze.label.c_str(), command_line(analyze.args).c_str());
+  const int status = run_child(self_executable(), analyze.args);
+  if (status != 0) throw tlsx::Error("run: analyze failed (exit " + std::to_string(status) + ")");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(stderr, "run: done in %.1f s: library %s, report %s\n", seconds, plan.library.c_str(), plan.report.c_str());
+  if (c.json) {
+    tlsx::JsonObject j;
+    j.add("output", dir)
+        .add("complete", true)
+        .add("library", plan.library)
+        .add("report", plan.report)
+        .add("shards", m.shards)
+        .add("glasses", static_cast<long long>(glasses))
+        .add("double_wells", static_cast<long long>(dws))
+        .add("seconds", seconds);
+    tlsx::cli::print_json(j.str());
+  }
+}
+
+void run_command(const RunCli& c) {
+  if (!c.merge_shards.empty()) {
+    if (!c.shard.empty()) throw tlsx::Error("run: --merge-shards and --shard exclude each other");
+    merge_shards(c);
+    return;
+  }
+  if (c.config.empty()) throw tlsx::Error("run: --config FILE is required");
+  if (c.output.empty()) throw tlsx::Error("run: --output DIR is required");
+  if (c.shard.empty())
+    run_pipeline(c);
+  else
+    run_shard(c);
 }
 
 const tlsx::cli::Registrar reg{[](CLI::App& app) {
@@ -222,8 +342,11 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "run", "The whole pipeline from one preset: prepare, explore, neb, splitting per T_f, then merge and analyze");
   sub->add_option("--config", c->config, "Run preset (TOML; configs/smoke.toml, configs/paper-dataset1.toml, ...)")
-      ->required()->check(CLI::ExistingFile);
-  sub->add_option("-o,--output", c->output, "Directory for every file of the run")->required();
+      ->check(CLI::ExistingFile);
+  sub->add_option("-o,--output", c->output, "Directory for every file of the run");
+  sub->add_option("--shard", c->shard, "Run shard K of N (glasses K, K+N, ... of every column) into DIR/shards/K");
+  sub->add_option("--merge-shards", c->merge_shards,
+                  "Join the finished shards of DIR into DIR/library.h5 and analyze it (docs/cluster.md)");
   sub->add_flag("--resume", c->resume, "Continue a run in DIR (finished stages are skipped, checkpoints resumed)");
   sub->add_option("--max-hours", c->max_hours, "Stop cleanly (with checkpoints) after this wall time")
       ->check(CLI::NonNegativeNumber);
@@ -231,7 +354,7 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   sub->add_option("--threads", c->threads, "Override [run] threads (CPU threads; 0: all)")->check(CLI::NonNegativeNumber);
   sub->add_flag("--json", c->json, "Print one JSON object on stdout");
-  sub->callback([c] { run_pipeline(*c); });
+  sub->callback([c] { run_command(*c); });
 }};
 
 }  // namespace

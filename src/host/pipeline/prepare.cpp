@@ -78,8 +78,10 @@ EquilibrationSummary summarize_equilibration(const GlassSet& g) {
 std::string prepare_config_toml(const PrepareOptions& o) {
   std::ostringstream s;
   s.precision(17);
-  s << "n = " << o.n << "\nglasses = " << o.glasses << "\nfirst_glass = " << o.first_glass
-    << "\nfictive_temperature = " << o.fictive_temperature << "\nseed = " << o.seed
+  s << "n = " << o.n << "\nglasses = " << o.glasses << "\nfirst_glass = " << o.first_glass;
+  // Only a strided (sharded) set says so: an unsharded run's text, hash and checkpoints stay as before.
+  if (o.glass_stride != 1) s << "\nglass_stride = " << o.glass_stride;
+  s << "\nfictive_temperature = " << o.fictive_temperature << "\nseed = " << o.seed
     << "\nmelt_temperature = " << o.melt_temperature << "\nmelt_steps = " << o.melt_steps << "\nsteps = " << o.steps
     << "\ndt = " << o.dt << "\nswap_every = " << o.swap_every << "\nswap_attempts = " << o.swap_attempts
     << "\ntau_t = " << o.tau_t << "\nsample_every = " << o.sample_every << "\nfs_wavenumber = " << o.fs_wavenumber
@@ -105,10 +107,11 @@ void validate(const PrepareOptions& o, const Model& model) {
     throw Error("prepare: --melt-temperature must be > 0");
   if (o.melt_steps < 0 || o.steps < 0 || o.sample_every < 0 || o.swap_every < 0)
     throw Error("prepare: step counts must be >= 0");
-  if (o.first_glass < 0 ||
-      o.first_glass + o.glasses - 1 > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
-    throw Error("prepare: glass ids " + std::to_string(o.first_glass) + ".." +
-                std::to_string(o.first_glass + o.glasses - 1) + " do not fit the 32-bit random-stream key");
+  if (o.glass_stride < 1) throw Error("prepare: --glass-stride must be >= 1");
+  const std::int64_t last_glass = o.first_glass + (o.glasses - 1) * o.glass_stride;
+  if (o.first_glass < 0 || last_glass > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
+    throw Error("prepare: glass ids " + std::to_string(o.first_glass) + ".." + std::to_string(last_glass) +
+                " do not fit the 32-bit random-stream key");
   for (const Species& s : model.species)
     if (s.mass != model.species[0].mass)
       throw Error("prepare: the MD integrator assumes equal masses; model " + model.name + " has unequal ones");
@@ -134,7 +137,7 @@ Preparation::Preparation(const PrepareOptions& options, const Model& model, bool
   series_energy_.resize(static_cast<std::size_t>(o.glasses));
   series_temperature_.resize(static_cast<std::size_t>(o.glasses));
   series_fs_.resize(static_cast<std::size_t>(o.glasses));
-  for (int r = 0; r < o.glasses; ++r) states_[r].glass = static_cast<std::uint32_t>(o.first_glass + r);
+  for (int r = 0; r < o.glasses; ++r) states_[r].glass = static_cast<std::uint32_t>(glass_id(o, r));
   if (!fresh) return;
   for (int r = 0; r < o.glasses; ++r) random_start(batch_, r, model_, o.seed, states_[r].glass);
   // Random starts put particles on top of each other: a capped steepest descent removes the
@@ -317,7 +320,7 @@ Preparation Preparation::resume(const std::string& path, const PrepareOptions& o
   if (bytes.size() != count * sizeof(MdReplicaState)) throw input_error(path, 0, "/replicas/states has the wrong size");
   std::memcpy(p.states_.data(), bytes.data(), bytes.size());
   for (std::size_t r = 0; r < count; ++r)
-    if (p.states_[r].glass != static_cast<std::uint32_t>(options.first_glass + static_cast<std::int64_t>(r)))
+    if (p.states_[r].glass != static_cast<std::uint32_t>(glass_id(options, r)))
       throw input_error(path, 0, "/replicas/states: replica " + std::to_string(r) + " belongs to another glass");
 
   p.start_ = f.read<double>("series/start");

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "tlsx/core/error.hpp"
+#include "tlsx/pipeline/shard_plan.hpp"
 
 namespace tlsx {
 
@@ -106,11 +107,17 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
   return a;
 }
 
+// A shard's column holds every glass_stride-th glass (prepare --glass-stride); whole columns say nothing.
+std::vector<std::string> stride_flags(const RunColumn& col) {
+  if (col.glass_stride == 1) return {};
+  return {"--glass-stride", std::to_string(col.glass_stride)};
+}
+
 }  // namespace
 
 RunPlan make_run_plan_from_text(const std::string& text, const std::string& name, const std::string& base_dir,
                                 const std::string& output_dir, const std::string& backend_override,
-                                int threads_override) {
+                                int threads_override, const GlassShard& shard) {
   const Source src{name};
   toml::table root;
   try {
@@ -217,6 +224,10 @@ RunPlan make_run_plan_from_text(const std::string& text, const std::string& name
                                         shortest_decimal(col.fictive_temperature) + " appears twice");
     plan.columns.push_back(col);
   }
+  if (shard.sharded()) {
+    plan.columns = shard_columns(plan.columns, shard, name);
+    plan.shard = shard;
+  }
 
   std::vector<std::string> libraries;
   for (const RunColumn& col : plan.columns) {
@@ -227,7 +238,7 @@ RunPlan make_run_plan_from_text(const std::string& text, const std::string& name
                            concat(concat(concat(concat({"prepare", "-o", glasses, "--temperature", tf, "--glasses",
                                                         std::to_string(col.glasses), "--first-glass",
                                                         std::to_string(col.first_glass)},
-                                                       seed),
+                                                       concat(stride_flags(col), seed)),
                                                 compute),
                                          model),
                                   flags[0]),
@@ -245,6 +256,11 @@ RunPlan make_run_plan_from_text(const std::string& text, const std::string& name
                            concat({"splitting", paths, "-o", library}, flags[3]), library, false});
     libraries.push_back(library);
   }
+  if (shard.sharded()) {  // a shard ends with its columns' libraries: merge_shards joins them (shard_merge.hpp)
+    plan.library.clear();
+    plan.report.clear();
+    return plan;
+  }
   plan.stages.push_back({"merge", "merge",
                          concat(concat({"merge"}, libraries),
                                 {"-o", plan.library, "--run-config", join(output_dir, "run.toml")}),
@@ -255,14 +271,15 @@ RunPlan make_run_plan_from_text(const std::string& text, const std::string& name
 }
 
 RunPlan make_run_plan(const std::string& config_path, const std::string& output_dir,
-                      const std::string& backend_override, int threads_override) {
+                      const std::string& backend_override, int threads_override, const GlassShard& shard) {
   std::ifstream in(config_path);
   if (!in) throw input_error(config_path, 0, "cannot open file");
   std::ostringstream text;
   text << in.rdbuf();
   const std::size_t slash = config_path.find_last_of('/');
   const std::string base_dir = slash == std::string::npos ? "." : config_path.substr(0, slash);
-  return make_run_plan_from_text(text.str(), config_path, base_dir, output_dir, backend_override, threads_override);
+  return make_run_plan_from_text(text.str(), config_path, base_dir, output_dir, backend_override, threads_override,
+                                 shard);
 }
 
 }  // namespace tlsx
