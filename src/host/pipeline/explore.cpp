@@ -200,6 +200,7 @@ void Exploration::save_checkpoint(const std::string& path) const {
       const std::vector<int>& seq = ge.log.sequence();
       gg.write("sequence", std::vector<std::int32_t>(seq.begin(), seq.end()));
     }
+    f.close();  // reports a full disk; the destructor cannot
   });
 }
 

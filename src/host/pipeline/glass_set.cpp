@@ -34,6 +34,7 @@ void write_glass_set(const std::string& path, const GlassSet& g) {
     h5::Dataset fs = eq.write("fs", g.series_fs, {count, s});
     fs.set_attribute("q", g.fs_wavenumber);
     fs.set_attribute("definition", "F_s(q,t) = <cos(q dx_i(t))>, averaged over particles and the three axes");
+    f.close();  // reports a full disk; the destructor cannot
   });
 }
 

@@ -188,6 +188,7 @@ void write_library(const std::string& path, Library lib) {
       column(d, "reason", dw.reason, "why a row is not good");
       if (lib.stage == "splitting") for_each_splitting_column([&](const LibraryColumn& c, auto member) { write(c, dw.*member); });
     }
+    f.close();  // reports a full disk; the destructor cannot
   });
 }
 

@@ -287,6 +287,7 @@ void Preparation::save_checkpoint(const std::string& path) const {
     sg.write("energy", flatten(series_energy_), {count, s});
     sg.write("temperature", flatten(series_temperature_), {count, s});
     sg.write("fs", flatten(series_fs_), {count, s});
+    f.close();  // reports a full disk; the destructor cannot
   });
 }
 
