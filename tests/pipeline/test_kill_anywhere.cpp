@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "pipeline_fixtures.hpp"
+#include "tlsx/core/error.hpp"
 #include "tlsx/core/rng.hpp"
 #include "tlsx/io/hdf5_file.hpp"
 #include "tlsx/pipeline/glass_set.hpp"
@@ -164,8 +165,8 @@ struct Interruption {
 };
 
 TEST(KillAnywhere, InterruptedRunsResumeToTheUninterruptedLibrary) {
-  const std::string ref = testing::temp_path("kill_ref"), dir = testing::temp_path("kill_run"),
-                    log = testing::temp_path("kill_log");
+  const std::string ref = tlsx::testing::temp_path("kill_ref"), dir = tlsx::testing::temp_path("kill_run"),
+                    log = tlsx::testing::temp_path("kill_log");
   std::system(("rm -rf " + ref + " " + dir).c_str());
   const pid_t first = start_run(ref, log);
   int status = 0;

@@ -288,7 +288,9 @@ Exploration Exploration::resume(const std::string& path, const GlassSet& glasses
     }
     ge.registry = IsRegistry::restore(e.n_, e.box_, options.tolerance, std::move(is));
     const std::vector<std::int32_t> seq = gg.read<std::int32_t>("sequence");
-    if (static_cast<std::int64_t>(seq.size()) != e.quenches_)
+    // A glass that blew up stopped recording at that cycle: its sequence may be shorter.
+    const bool blown_up = e.md_states_[r].status == kMdBlownUp;
+    if (blown_up ? static_cast<std::int64_t>(seq.size()) > e.quenches_ : static_cast<std::int64_t>(seq.size()) != e.quenches_)
       throw input_error(path, 0, "/glass/" + std::to_string(r) + "/sequence has " + std::to_string(seq.size()) +
                                      " quenches, expected " + std::to_string(e.quenches_));
     for (const std::int32_t id : seq)
