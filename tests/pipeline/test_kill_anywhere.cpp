@@ -128,6 +128,7 @@ void expect_final_files_read_back(const std::string& dir, const std::string& whe
 
 // `tlsx run` in a process group of its own, stderr to `log`.
 pid_t start_run(const std::string& dir, const std::string& log) {
+  std::ofstream(log, std::ios::trunc).close();  // emptied before the child starts: no stale lines
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::setpgid(0, 0);
@@ -211,9 +212,12 @@ TEST(KillAnywhere, InterruptedRunsResumeToTheUninterruptedLibrary) {
       ::kill(pid, SIGTERM);
     ::waitpid(pid, &status, 0);
     ++interrupted;
+    std::printf("%s (%.2f of %.1f s): %s %d\n", when.c_str(), k.fraction, seconds[k.stage],
+                WIFSIGNALED(status) ? "killed by signal" : "exit", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
     expect_final_files_read_back(dir, when);
   }
   EXPECT_GE(interrupted, kStages) << "too few interruptions landed";
+  std::printf("%d interruptions\n", interrupted);
   // Continue until complete.
   int calls = 0;
   while (!exists(dir + "/report/report.json") && calls++ < 5) {
