@@ -21,6 +21,15 @@
 //     (and at entry), as nothing reads them in between (forces.hpp: ForceTerms); the forces are
 //     bitwise the same either way. A state returned with status 1 carries NaN for both: the host
 //     calls again, and that call evaluates them.
+//   - a replica that blows up (a time step too large for the forces, overlapping particles: the
+//     integration is unstable and the energy runs away) is caught within the step where it happens:
+//     its kinetic energy is no longer finite, or a particle has moved more than the whole skin since
+//     the list was built, i.e. more than skin/2 in this one step (the list is rebuilt whenever
+//     a particle moved skin/2), which at the default skin 0.3 and dt = 0.005 is a speed of 30
+//     (one particle's kinetic temperature ~ 300). The step is undone (x, v and the chain of its
+//     start, kept for the overflow case) and md_run returns with state.status = kMdBlownUp and
+//     state.step the last good step; every later call leaves such a replica as it is, so the other
+//     replicas of a batch go on and the host reports the one that failed.
 // Every worker keeps a private copy of the replica's scalar state (counters, chain, statistics),
 // updated redundantly from team reductions, and publishes it to `state` in team.single on return.
 #include <cstdint>
@@ -50,6 +59,7 @@ template <class Team>
 TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView& r, const MdParams& params,
                     MdReplicaState& state, std::uint64_t target_step) {
   MdReplicaState s = state;  // this worker's copy
+  if (s.status == kMdBlownUp) return;  // stays at its last good state (every worker read the same)
   s.status = 0;
   const int n3 = 3 * r.n;
   const double dof = degrees_of_freedom(r.n);
@@ -73,6 +83,26 @@ TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView&
     f.energy = f.virial = nan("");
     publish();
   };
+  auto undo_step = [&](const double* chain_x, const double* chain_v) {
+    team.for_each(n3, [&](int k) {
+      r.pos[k] = saved_pos[k];
+      r.vel[k] = saved_vel[k];
+    });
+    team.sync();
+    for (int k = 0; k < kNoseHooverChain; ++k) {
+      s.nhc_position[k] = chain_x[k];
+      s.nhc_velocity[k] = chain_v[k];
+    }
+  };
+  auto publish_blown_up = [&] {
+    kinetic = kinetic_energy(team, r, params.mass);  // of the last good state
+    s.status = kMdBlownUp;
+    f.energy = f.virial = nan("");
+    publish();
+  };
+  // A particle farther than the skin from where the list was built: more than skin/2 in one step.
+  const double skin = r.nbr.skin;
+  const double half = 0.5 * skin, half2 = half * half, blown_up2 = skin > 0 ? skin * skin : 1.7976931348623157e308;
   // Without swap moves the species stay fixed, and the neighbour list can hold each pair only
   // within its own cutoff (neighbor_list.hpp: ListCutoffs); swaps need the largest cutoff for all.
   const bool swaps = params.swap_every > 0 && params.swap_attempts > 0;
@@ -109,16 +139,20 @@ TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView&
       r.pos[k] += dt * v;
     });
     team.sync();
-    update_neighbor_list(team, r, own_cutoffs);
+    // update_neighbor_list, with the blow-up test on the same displacement (NaN fails it too).
+    const double moved2 = max_displacement2(team, r);
+    if (!(moved2 <= blown_up2)) {
+      undo_step(chain_x, chain_v);
+      publish_blown_up();
+      return;
+    }
+    if (moved2 > half2) {
+      team.sync();
+      build_neighbor_list(team, r, own_cutoffs);
+      team.sync();
+    }
     if (r.nbr.status[0] != 0) {
-      team.for_each(n3, [&](int k) {
-        r.pos[k] = saved_pos[k];
-        r.vel[k] = saved_vel[k];
-      });
-      for (int k = 0; k < kNoseHooverChain; ++k) {
-        s.nhc_position[k] = chain_x[k];
-        s.nhc_velocity[k] = chain_v[k];
-      }
+      undo_step(chain_x, chain_v);
       publish_overflow();
       return;
     }
@@ -137,6 +171,11 @@ TLSX_HD void md_run(const Team& team, const PairTable& table, const ReplicaView&
     } else if (berendsen) {
       scale_velocities(team, r, berendsen_scale(kinetic, dof, params.temperature, dt, params.tau_t));
       kinetic = kinetic_energy(team, r, params.mass);
+    }
+    if (!(kinetic <= 1.7976931348623157e308)) {  // inf or NaN: forces beyond what a double holds
+      undo_step(chain_x, chain_v);
+      publish_blown_up();
+      return;
     }
     s.step += 1;
     s.kinetic_sum += kinetic;

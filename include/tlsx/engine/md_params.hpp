@@ -20,6 +20,11 @@ struct MdParams {
 
 constexpr int kNoseHooverChain = 3;
 
+// MdReplicaState::status of a replica that blew up (non-finite kinetic energy, or a particle that
+// moved more than the skin since the neighbour list was built, i.e. more than skin/2 in one step):
+// it holds its last good step boundary and every later md_run leaves it there.
+constexpr int kMdBlownUp = 2;
+
 struct MdReplicaState {
   std::uint32_t glass = 0;         // global glass id: the key of this replica's random streams
   std::uint64_t step = 0;          // MD steps done (schedules the swap sweeps)
@@ -34,7 +39,8 @@ struct MdReplicaState {
   double potential_energy = 0.0;
   double kinetic_energy = 0.0;
   double virial = 0.0;
-  int status = 0;                  // 0 ok; 1 neighbour list overflow (backend grows and resumes)
+  int status = 0;                  // 0 ok; 1 neighbour list overflow (backend grows and resumes);
+                                   // kMdBlownUp: the replica blew up and stopped (md_integrator.hpp)
 
   void reset_statistics() {
     swap_attempted = swap_accepted = 0;

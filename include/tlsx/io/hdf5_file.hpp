@@ -18,6 +18,7 @@
 //
 // Every failure throws tlsx::Error with one line naming the file and the object path, e.g.
 //   "lib.h5: /glasses/0/energy: no such object". HDF5's own error printing is switched off.
+// Writers end with File::close(), which reports what the disk refused (a full disk, a quota).
 // Objects are reference-counted handles: copying a Group copies the handle, the file stays open as
 // long as any object of it is alive. The HDF5 library used here is not thread-safe: use one thread.
 #include <hdf5.h>
@@ -51,6 +52,7 @@ class Handle {
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
   hid_t id() const { return id_; }
+  void forget() { id_ = -1; }  // closed by its owner; the destructor leaves it alone
 
  private:
   hid_t id_;
@@ -152,6 +154,10 @@ class File : public Group {
   static File create(const std::string& path);  // creates or truncates
   static File open(const std::string& path, bool writable = false);
   void flush();
+  // Flushes and closes, throwing on failure (a full disk: "lib.h5: no space left on device (...)").
+  // Every writer calls it last: the destructor cannot report errors. Objects of the file still
+  // alive keep HDF5's file open until they close, but everything written so far is on disk.
+  void close();
 
  private:
   using Group::Group;

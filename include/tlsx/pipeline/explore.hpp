@@ -83,6 +83,7 @@ class Exploration {
  private:
   Exploration(const ExploreOptions& options, const GlassSet& glasses, bool fresh);
   MdParams md_params() const;
+  std::vector<MinimizeResult> quench_active(Backend& backend, const std::vector<char>& active);
 
   ExploreOptions options_;
   std::uint64_t config_hash_ = 0;
@@ -92,6 +93,7 @@ class Exploration {
   ReplicaBatch md_batch_, quench_batch_;
   std::vector<MdReplicaState> md_states_;
   std::vector<GlassExploration> glasses_;
+  std::vector<char> prepared_blown_up_;  // the glass set marks it blown up: never explored
   std::int64_t quenches_ = 0;
 };
 

@@ -9,6 +9,7 @@
 //   /glasses/species       [G][N]   0-based species index
 //   /glasses/energy        [G]      potential energy per particle at the end
 //   /glasses/swap_acceptance [G]
+//   /glasses/status        [G]      0 equilibrated; 1 its MD blew up (the last good state is stored)
 //   /equilibration/time    [S]      time since the start of the swap MC/MD run at T_f
 //   /equilibration/energy  [G][S]   potential energy per particle
 //   /equilibration/temperature [G][S]
@@ -36,6 +37,7 @@ struct GlassSet {
   std::vector<int> species;           // G * n
   std::vector<double> energy;         // G
   std::vector<double> swap_acceptance;  // G
+  std::vector<std::int32_t> status;     // G (empty: all 0): 1 = its preparation MD blew up
 
   double fs_wavenumber = 7.2;
   std::vector<double> series_time;         // S
@@ -44,6 +46,7 @@ struct GlassSet {
   std::vector<double> series_fs;           // G * S
 
   int size() const { return static_cast<int>(ids.size()); }
+  bool blown_up(int g) const { return g < static_cast<int>(status.size()) && status[g] != 0; }
 };
 
 // Written atomically. Errors name the file and object.

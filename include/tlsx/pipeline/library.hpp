@@ -23,6 +23,14 @@ constexpr int kLibraryFormatVersion = 1;
 // Levels per mass stored by the splitting stage (the paper's "five smallest eigenvalues").
 constexpr std::size_t kLibraryLevels = 5;
 
+// /glasses/status: a glass whose MD blew up (engine/md_integrator.hpp) is kept, so that nothing is
+// dropped silently, and the other glasses go on.
+enum class GlassStatus : std::int32_t {
+  explored = 0,          // explored to the end
+  blown_up_explore = 1,  // its exploration MD blew up: its quenches (and sequence) stop there
+  blown_up_prepare = 2,  // its preparation MD blew up: not explored (no quenches)
+};
+
 struct LibraryGlasses {
   std::vector<std::int64_t> id;                   // global glass id (the key of its random streams)
   std::vector<double> fictive_temperature;        // T_f
@@ -34,6 +42,7 @@ struct LibraryGlasses {
   std::vector<std::int64_t> n_is;                 // distinct IS found by the exploration
   std::vector<std::int64_t> n_candidates;         // IS pairs with T(a->b) >= 1 and T(b->a) >= 1
   std::vector<double> initial_energy;             // e/N of the glass's starting configuration
+  std::vector<std::int32_t> status;               // GlassStatus: whether its MD blew up, and where
   std::vector<std::int32_t> species;              // rows x n, 0-based species index
 
   std::size_t size() const { return id.size(); }

@@ -69,6 +69,20 @@ RunPlan make_run_plan_from_text(const std::string& text, const std::string& name
                                 const std::string& output_dir, const std::string& backend_override = "",
                                 int threads_override = -1, const GlassShard& shard = {});
 
+// One `key = value` of a stage table ([prepare] ... [analyze]) and where the file has it: what
+// `tlsx run` checks against the stage's own options before any stage starts (cli/preset_check.cpp).
+struct PresetOption {
+  std::string stage;                // "prepare"
+  std::string key;                  // as written: "swap_every"
+  std::string flag;                 // "--swap-every"
+  std::vector<std::string> values;  // the value(s) as command-line text; empty for a boolean
+  bool boolean = false, enabled = false;  // a true/false value (a flag)
+  int line = 0;
+};
+
+// The stage-table options of a preset, in file order (errors name the file and line).
+std::vector<PresetOption> preset_stage_options(const std::string& text, const std::string& name);
+
 // Shortest decimal text that reads back as the same double ("0.4", not "0.40000000000000002").
 std::string shortest_decimal(double v);
 

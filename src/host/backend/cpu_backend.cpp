@@ -2,6 +2,9 @@
 
 #include <omp.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/team.hpp"
 #include "tlsx/engine/md.hpp"
@@ -10,7 +13,22 @@
 
 namespace tlsx {
 
-CpuBackend::CpuBackend(int threads) : threads_(threads > 0 ? threads : omp_get_max_threads()) {}
+namespace {
+
+// More OpenMP threads than the machine runs at once only slow the batch down, and a huge count
+// (--threads 100000) makes the OpenMP runtime fail to create them: bound to what the machine has.
+int bounded_threads(int asked) {
+  if (asked <= 0) return omp_get_max_threads();
+  const int available = std::max(1, omp_get_num_procs());
+  if (asked <= available) return asked;
+  std::fprintf(stderr, "cpu backend: --threads %d is more than the %d hardware threads here; using %d\n", asked,
+               available, available);
+  return available;
+}
+
+}  // namespace
+
+CpuBackend::CpuBackend(int threads) : threads_(bounded_threads(threads)) {}
 
 std::string CpuBackend::device() const { return std::to_string(threads_) + " OpenMP threads"; }
 
@@ -73,7 +91,7 @@ void CpuBackend::run_md(ReplicaBatch& batch, std::vector<MdReplicaState>& states
   std::vector<std::uint64_t> target(states.size());
   for (std::size_t r = 0; r < states.size(); ++r) target[r] = states[r].step + static_cast<std::uint64_t>(steps);
   for_replicas_growing_lists(batch, threads_, [&](int r) {
-    states[r].status = 0;
+    if (states[r].status != kMdBlownUp) states[r].status = 0;
     md_run(SerialTeam{}, table, batch.view(r), params, states[r], target[r]);
     return states[r].status == 1;
   });

@@ -18,6 +18,9 @@ std::string version_string() {
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 #include "tlsx/core/error.hpp"
@@ -60,9 +63,46 @@ bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+namespace {
+
+std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
+
+}  // namespace
+
+CLI::Validator integer_check(bool positive, long long max) {
+  const std::string kind = positive ? "a positive integer" : "a non-negative integer";
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        errno = 0;
+        char* end = nullptr;
+        const long long v = std::strtoll(text.c_str(), &end, 10);
+        if (text.empty() || end == text.c_str() || *end != '\0') return "expected " + kind + ", got " + in_quotes(text);
+        if (errno == ERANGE || v > max) return "must be at most " + std::to_string(max) + ", got " + text;
+        const long long least = positive ? 1 : 0;
+        if (v < least) return "must be at least " + std::to_string(least);
+        return std::string();
+      },
+      positive ? "POSITIVE" : "NONNEGATIVE");
+}
+
+CLI::Validator real_check(bool positive) {
+  const std::string kind = positive ? "a positive number" : "a non-negative number";
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || end == text.c_str() || *end != '\0') return "expected " + kind + ", got " + in_quotes(text);
+        if (!std::isfinite(v)) return "expected " + kind + ", got " + text;
+        if (positive && !(v > 0)) return "must be positive, got " + text;
+        if (!positive && v < 0) return "must be at least 0, got " + text;
+        return std::string();
+      },
+      positive ? "POSITIVE" : "NONNEGATIVE");
+}
+
 void add_backend_options(CLI::App* sub, std::string& backend, int& threads) {
   sub->add_option("--backend", backend, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
-  sub->add_option("--threads", threads, "CPU threads (default: all)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", threads, "CPU threads (default: all)")->check(tlsx::cli::non_negative(threads));
 }
 
 StageRunControl CheckpointCli::control() const {
@@ -77,16 +117,17 @@ StageRunControl CheckpointCli::control() const {
 void add_checkpoint_options(CLI::App* sub, CheckpointCli& c, const std::string& steps) {
   sub->add_option("--checkpoint", c.path, "Checkpoint file (default: OUTPUT.ckpt)");
   sub->add_option("--checkpoint-every", c.every, "Seconds between checkpoints (0: only at stops and SIGUSR1)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(tlsx::cli::non_negative(c.every))->capture_default_str();
   sub->add_option("--max-hours", c.max_hours, "Stop cleanly with a checkpoint after this wall time")
-      ->check(CLI::NonNegativeNumber);
+      ->check(tlsx::cli::non_negative(c.max_hours));
   sub->add_option("--stop-after", c.stop_after, "Stop cleanly with a checkpoint after this many " + steps + " in this call")
-      ->check(CLI::NonNegativeNumber);
+      ->check(tlsx::cli::non_negative(c.stop_after));
   sub->add_flag("--resume", c.resume, "Continue from the checkpoint");
   sub->add_flag("--keep-checkpoint", c.keep, "Keep the checkpoint after the output is written");
 }
 
 void check_resume(CheckpointCli& c, const std::string& stage, const std::string& output) {
+  c.lock = std::make_shared<OutputLock>(lock_path_for(output), stage, output);
   if (c.path.empty()) c.path = output + ".ckpt";
   if (c.resume && !file_exists(c.path))
     throw Error(stage + ": --resume: no checkpoint " + c.path + " (name it with --checkpoint)");

@@ -25,7 +25,13 @@ std::string version_string();
 #include "tlsx/core/json.hpp"
 #include "tlsx/engine/replica_batch.hpp"
 #include "tlsx/io/configuration.hpp"
+#include "tlsx/io/output_lock.hpp"
 #include "tlsx/pipeline/checkpoint.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <type_traits>
 
 namespace tlsx::cli {
 
@@ -45,6 +51,30 @@ void print_json(const std::string& json);
 
 bool file_exists(const std::string& path);
 
+// Readable range checks for numeric options, in place of CLI11's PositiveNumber / NonNegativeNumber
+// (whose messages print the double range to 309 digits). The kind follows the option's variable:
+//   integers: "--glasses: must be at least 1", "--n: expected a positive integer, got \"many\""
+//   reals:    "--dt: must be positive, got 0",  "--dt: expected a positive number, got \"fast\""
+// Non-finite reals (nan, inf) are refused. `tlsx run` applies the same checks to preset values.
+CLI::Validator integer_check(bool positive, long long max);
+CLI::Validator real_check(bool positive);
+
+template <class T>
+long long largest_value() {
+  return static_cast<long long>(
+      std::min<unsigned long long>(std::numeric_limits<T>::max(), std::numeric_limits<long long>::max()));
+}
+template <class T>
+CLI::Validator positive(const T&) {
+  if constexpr (std::is_integral_v<T>) return integer_check(true, largest_value<T>());
+  else return real_check(true);
+}
+template <class T>
+CLI::Validator non_negative(const T&) {
+  if constexpr (std::is_integral_v<T>) return integer_check(false, largest_value<T>());
+  else return real_check(false);
+}
+
 // --backend auto|cpu|cuda and --threads (CPU threads; 0: all).
 void add_backend_options(CLI::App* sub, std::string& backend, int& threads);
 
@@ -54,6 +84,8 @@ struct CheckpointCli {
   double every = 600, max_hours = 0;
   std::int64_t stop_after = 0;
   bool resume = false, keep = false;
+  // Held from check_resume until the stage is done: one process per output (io/output_lock.hpp).
+  std::shared_ptr<OutputLock> lock;
 
   // The run loop's settings (run_checkpointed).
   StageRunControl control() const;
@@ -62,7 +94,8 @@ struct CheckpointCli {
 // Adds --checkpoint, --checkpoint-every, --max-hours, --stop-after, --resume and --keep-checkpoint.
 // `steps` names what --stop-after counts ("quenches").
 void add_checkpoint_options(CLI::App* sub, CheckpointCli& c, const std::string& steps);
-// Names the checkpoint OUTPUT.ckpt unless --checkpoint did, and checks it against --resume: with
+// Takes the lock OUTPUT.lock (another process working on the output is refused, naming its pid),
+// names the checkpoint OUTPUT.ckpt unless --checkpoint did, and checks it against --resume: with
 // --resume it must exist, without it must not (a tlsx::Error prefixed by the stage's name).
 void check_resume(CheckpointCli& c, const std::string& stage, const std::string& output);
 // After the output is written: removes the checkpoint unless --keep-checkpoint.

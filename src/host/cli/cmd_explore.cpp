@@ -81,22 +81,22 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->set_config("--config", "", "TOML file with these options (CLI11 config: key = value)");
   sub->add_option("glasses", c->input, "Glass set written by tlsx prepare (HDF5)")->required();
   sub->add_option("-o,--output", c->output, "Output library (HDF5, stage explore)")->required();
-  sub->add_option("--temperature", o.temperature, "Exploration temperature T_exp")->check(CLI::PositiveNumber)->capture_default_str();
-  sub->add_option("--dt", o.dt, "MD time step")->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--temperature", o.temperature, "Exploration temperature T_exp")->check(tlsx::cli::positive(o.temperature))->capture_default_str();
+  sub->add_option("--dt", o.dt, "MD time step")->check(tlsx::cli::positive(o.dt))->capture_default_str();
   sub->add_option("--tau-cg", o.tau_cg, "MD steps between quenches (the paper's tau_cg, in units of dt)")
-      ->required()->check(CLI::PositiveNumber);
-  sub->add_option("--n-cg", o.n_cg, "Quenches per glass (N_cg)")->required()->check(CLI::PositiveNumber);
-  sub->add_option("--thermostat-tau", o.thermostat_tau, "Berendsen time constant (default 100 dt)")->check(CLI::PositiveNumber);
+      ->required()->check(tlsx::cli::positive(o.tau_cg));
+  sub->add_option("--n-cg", o.n_cg, "Quenches per glass (N_cg)")->required()->check(tlsx::cli::positive(o.n_cg));
+  sub->add_option("--thermostat-tau", o.thermostat_tau, "Berendsen time constant (default 100 dt)")->check(tlsx::cli::positive(o.thermostat_tau));
   sub->add_option("--seed", o.seed, "Seed of the velocity streams")->capture_default_str();
   sub->add_option("--minimizer", c->minimizer, "Quench minimiser")->check(CLI::IsMember(tlsx::minimize_algorithm_names()))->capture_default_str();
   sub->add_option("--ftol", o.minimize.force_tolerance, "Quench converged when max |F| component is below this")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(tlsx::cli::positive(o.minimize.force_tolerance))->capture_default_str();
   sub->add_option("--max-iterations", o.minimize.max_iterations, "Quench iteration limit")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(tlsx::cli::positive(o.minimize.max_iterations))->capture_default_str();
   sub->add_option("--e-tol", o.tolerance.energy_per_particle, "Same IS: energies agree within this per particle")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(tlsx::cli::positive(o.tolerance.energy_per_particle))->capture_default_str();
   sub->add_option("--d-tol", o.tolerance.distance, "Same IS: no particle moved more than this (sigma)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(tlsx::cli::positive(o.tolerance.distance))->capture_default_str();
   sub->add_option("--store-is", c->store_is, "IS coordinates to store: those of candidate pairs, or all")
       ->check(CLI::IsMember({"candidates", "all"}))->capture_default_str();
   tlsx::cli::add_backend_options(sub, c->backend, c->threads);

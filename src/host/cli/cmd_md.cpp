@@ -14,6 +14,7 @@
 #include "tlsx/core/progress.hpp"
 #include "tlsx/engine/initial_state.hpp"
 #include "tlsx/engine/md_params_check.hpp"
+#include "tlsx/pipeline/run_plan.hpp"
 
 namespace {
 
@@ -33,6 +34,23 @@ tlsx::Thermostat parse_thermostat(const std::string& s) {
   if (s == "berendsen") return tlsx::Thermostat::berendsen;
   if (s == "nose-hoover") return tlsx::Thermostat::nose_hoover;
   return tlsx::Thermostat::none;
+}
+
+// The replica blew up (md_integrator.hpp): its last good state goes to the output, and the run
+// fails with the step and the likely cause.
+[[noreturn]] void write_blown_up(const MdOptions& o, tlsx::Configuration& c, tlsx::ReplicaBatch& batch,
+                                 const tlsx::Model& model, const tlsx::MdReplicaState& s) {
+  tlsx::cli::store_replica(batch, 0, c, true);
+  c.step += static_cast<long>(s.step);
+  c.time += static_cast<double>(s.step) * o.dt;
+  tlsx::write_configuration(o.output, c, model);
+  char skin[32];
+  std::snprintf(skin, sizeof skin, "%g", 0.5 * tlsx::cli::kDefaultSkin);
+  throw tlsx::Error("md: replica 0 (" + o.input + ") blew up at step " + std::to_string(s.step + 1) + " of " +
+                    std::to_string(o.steps) + ": its kinetic energy is not finite or a particle moved more than " +
+                    skin + " sigma in one step (--dt " + tlsx::shortest_decimal(o.dt) +
+                    " too large, or overlapping particles); " + o.output + " holds its last good state (step " +
+                    std::to_string(s.step) + ")");
 }
 
 void run_md(const MdOptions& o) {
@@ -69,6 +87,10 @@ void run_md(const MdOptions& o) {
     backend->run_md(batch, states, table, p, k);
     done += k;
     const tlsx::MdReplicaState& s = states[0];
+    if (s.status == tlsx::kMdBlownUp) {
+      std::fputc('\n', stderr);
+      write_blown_up(o, c, batch, model, s);
+    }
     const double t_now = 2.0 * s.kinetic_energy / dof;
     if (o.thermo > 0) {
       const double pressure = (n * t_now + s.virial / 3.0) / volume;
@@ -117,19 +139,19 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   CLI::App* sub = app.add_subcommand("md", "Molecular dynamics (optionally hybrid swap Monte Carlo / MD)");
   sub->add_option("file", o->input, "Input configuration (.data/.lmp, .xyz/.extxyz, .h5)")->required();
   sub->add_option("-o,--output", o->output, "Output configuration (with velocities)")->required();
-  sub->add_option("--steps", o->steps, "Number of MD steps")->required()->check(CLI::NonNegativeNumber);
+  sub->add_option("--steps", o->steps, "Number of MD steps")->required()->check(tlsx::cli::non_negative(o->steps));
   sub->add_option("--temperature", o->temperature, "Target temperature (thermostat; initial velocities)")
-      ->required()->check(CLI::PositiveNumber);
-  sub->add_option("--dt", o->dt, "Time step")->check(CLI::PositiveNumber)->capture_default_str();
+      ->required()->check(tlsx::cli::positive(o->temperature));
+  sub->add_option("--dt", o->dt, "Time step")->check(tlsx::cli::positive(o->dt))->capture_default_str();
   sub->add_option("--thermostat", o->thermostat, "Thermostat")
       ->check(CLI::IsMember({"berendsen", "nose-hoover", "none"}))->capture_default_str();
-  sub->add_option("--tau-t", o->tau_t, "Thermostat time constant (default 100 dt)")->check(CLI::PositiveNumber);
+  sub->add_option("--tau-t", o->tau_t, "Thermostat time constant (default 100 dt)")->check(tlsx::cli::positive(o->tau_t));
   sub->add_option("--swap-every", o->swap_every, "MD steps between swap sweeps (0: no swaps; the paper: 10)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(tlsx::cli::non_negative(o->swap_every))->capture_default_str();
   sub->add_option("--swap-attempts", o->swap_attempts, "Swap attempts per sweep (default 1.75 N)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(tlsx::cli::non_negative(o->swap_attempts));
   sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  sub->add_option("--thermo", o->thermo, "Print a thermo line every K steps (LAMMPS style)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--thermo", o->thermo, "Print a thermo line every K steps (LAMMPS style)")->check(tlsx::cli::non_negative(o->thermo));
   sub->add_option("--model", o->model, "Model file (TOML); default: built-in KA2");
   tlsx::cli::add_backend_options(sub, o->backend, o->threads);
   sub->add_flag("--json", o->json, "Print one JSON object on stdout");

@@ -61,8 +61,8 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("-o,--output", o->output, "Output configuration (format from the extension)")->required();
   sub->add_option("--algo", o->algo, "Minimiser")->check(CLI::IsMember(tlsx::minimize_algorithm_names()))->capture_default_str();
   sub->add_option("--ftol", o->ftol, "Converged when the largest force component is below this")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  sub->add_option("--max-iterations", o->max_iterations, "Iteration limit")->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(tlsx::cli::positive(o->ftol))->capture_default_str();
+  sub->add_option("--max-iterations", o->max_iterations, "Iteration limit")->check(tlsx::cli::positive(o->max_iterations))->capture_default_str();
   sub->add_option("--model", o->model, "Model file (TOML); default: built-in KA2");
   tlsx::cli::add_backend_options(sub, o->backend, o->threads);
   sub->add_flag("--json", o->json, "Print one JSON object on stdout");

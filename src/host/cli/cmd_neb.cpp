@@ -193,18 +193,18 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("--model", c->model, "Model file (TOML) for --pair; default: built-in KA2");
   sub->add_option("--method", c->method, "Path method")->check(CLI::IsMember({"neb", "string"}))->capture_default_str();
   sub->add_option("--images", o.images, "Images including the two minima")->capture_default_str();
-  sub->add_option("--spring", o.spring, "Spring constant (NEB)")->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--spring", o.spring, "Spring constant (NEB)")->check(tlsx::cli::positive(o.spring))->capture_default_str();
   sub->add_option("--ftol", o.force_tolerance, "Converged when the largest band-force component is below this")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  sub->add_option("--max-iterations", o.max_iterations, "FIRE steps per band")->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(tlsx::cli::positive(o.force_tolerance))->capture_default_str();
+  sub->add_option("--max-iterations", o.max_iterations, "FIRE steps per band")->check(tlsx::cli::positive(o.max_iterations))->capture_default_str();
   sub->add_flag("--no-climb", c->no_climb, "No climbing-image phase");
   sub->add_option("--min-ftol", o.minimize_tolerance, "Force tolerance of the intermediate minima")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(tlsx::cli::positive(o.minimize_tolerance))->capture_default_str();
   sub->add_option("--max-bands", o.max_bands, "Paths per candidate pair (splitting bound)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(tlsx::cli::positive(o.max_bands))->capture_default_str();
   sub->add_option("--pairs-in-flight", o.pairs_in_flight,
                   "Candidate pairs whose paths are searched at once (their images share each backend call; speed only)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(tlsx::cli::positive(o.pairs_in_flight))->capture_default_str();
   tlsx::cli::add_backend_options(sub, c->backend, c->threads);
   tlsx::cli::add_checkpoint_options(sub, c->checkpoint, "pairs");
   sub->add_flag("--json", c->json, "Print one JSON object on stdout");

@@ -82,24 +82,30 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->set_config("--config", "", "TOML file with these options (CLI11 config: key = value)");
   sub->add_option("-o,--output", c->output, "Output glass set (HDF5)")->required();
   sub->add_option("--temperature,--fictive-temperature", o.fictive_temperature, "Fictive temperature T_f")
-      ->required()->check(CLI::PositiveNumber);
-  sub->add_option("--glasses", o.glasses, "Number of glasses N_g")->check(CLI::PositiveNumber)->capture_default_str();
-  sub->add_option("--n", o.n, "Particles per glass")->check(CLI::PositiveNumber)->capture_default_str();
+      ->required()->check(tlsx::cli::positive(o.fictive_temperature));
+  sub->add_option("--glasses", o.glasses, "Number of glasses N_g")->check(tlsx::cli::positive(o.glasses))->capture_default_str();
+  sub->add_option("--n", o.n, "Particles per glass")->check(tlsx::cli::positive(o.n))->capture_default_str();
   sub->add_option("--first-glass", o.first_glass, "Global id of the first glass (for shards)")
+<<<<<<< HEAD
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   sub->add_option("--glass-stride", o.glass_stride,
                   "Glass r gets id first-glass + r * stride (shard K of N: --first-glass K --glass-stride N)")
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--steps", o.steps, "Swap MC/MD steps at T_f")->check(CLI::NonNegativeNumber)->capture_default_str();
   sub->add_option("--dt", o.dt, "Time step")->check(CLI::PositiveNumber)->capture_default_str();
+=======
+      ->check(tlsx::cli::non_negative(o.first_glass))->capture_default_str();
+  sub->add_option("--steps", o.steps, "Swap MC/MD steps at T_f")->check(tlsx::cli::non_negative(o.steps))->capture_default_str();
+  sub->add_option("--dt", o.dt, "Time step")->check(tlsx::cli::positive(o.dt))->capture_default_str();
+>>>>>>> h13-faults
   sub->add_option("--swap-every", o.swap_every, "MD steps per block between swap sweeps")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  sub->add_option("--swap-attempts", o.swap_attempts, "Attempts per sweep (default 1.75 N)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--melt-temperature", o.melt_temperature, "Melt temperature")->check(CLI::PositiveNumber)->capture_default_str();
-  sub->add_option("--melt-steps", o.melt_steps, "Melt steps")->check(CLI::NonNegativeNumber)->capture_default_str();
-  sub->add_option("--tau-t", o.tau_t, "Nose-Hoover time constant (default 100 dt)")->check(CLI::PositiveNumber);
+      ->check(tlsx::cli::non_negative(o.swap_every))->capture_default_str();
+  sub->add_option("--swap-attempts", o.swap_attempts, "Attempts per sweep (default 1.75 N)")->check(tlsx::cli::non_negative(o.swap_attempts));
+  sub->add_option("--melt-temperature", o.melt_temperature, "Melt temperature")->check(tlsx::cli::positive(o.melt_temperature))->capture_default_str();
+  sub->add_option("--melt-steps", o.melt_steps, "Melt steps")->check(tlsx::cli::non_negative(o.melt_steps))->capture_default_str();
+  sub->add_option("--tau-t", o.tau_t, "Nose-Hoover time constant (default 100 dt)")->check(tlsx::cli::positive(o.tau_t));
   sub->add_option("--sample-every", o.sample_every, "Steps between equilibration samples (default steps/100)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(tlsx::cli::non_negative(o.sample_every));
   sub->add_option("--seed", o.seed, "Random seed")->capture_default_str();
   sub->add_option("--model", c->model, "Model file (TOML); default: built-in KA2");
   tlsx::cli::add_backend_options(sub, c->backend, c->threads);

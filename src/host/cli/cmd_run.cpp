@@ -23,9 +23,11 @@
 #include <sstream>
 
 #include "cli_common.hpp"
+#include "preset_check.hpp"
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
 #include "tlsx/io/atomic_file.hpp"
+#include "tlsx/io/output_lock.hpp"
 #include "tlsx/pipeline/library.hpp"
 #include "tlsx/pipeline/run_plan.hpp"
 #include "tlsx/pipeline/shard_merge.hpp"
@@ -159,7 +161,9 @@ bool run_pipeline(const RunCli& c, const std::function<void()>& started = {}) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   const tlsx::RunPlan plan = plan_of(c);
+  tlsx::cli::check_preset_options(tlsx::preset_stage_options(plan.config_text, c.config), c.config);
   make_directories(plan.output_dir);
+  const tlsx::OutputLock lock(plan.output_dir + "/run.lock", "run", plan.output_dir);
   for (const tlsx::RunColumn& col : plan.columns) make_directories(col.directory);
 
   // DIR/run.toml records the preset; a directory started with another one is not continued.
@@ -349,10 +353,10 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
                   "Join the finished shards of DIR into DIR/library.h5 and analyze it (docs/cluster.md)");
   sub->add_flag("--resume", c->resume, "Continue a run in DIR (finished stages are skipped, checkpoints resumed)");
   sub->add_option("--max-hours", c->max_hours, "Stop cleanly (with checkpoints) after this wall time")
-      ->check(CLI::NonNegativeNumber);
+      ->check(tlsx::cli::non_negative(c->max_hours));
   sub->add_option("--backend", c->backend, "Override [run] backend: auto, cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  sub->add_option("--threads", c->threads, "Override [run] threads (CPU threads; 0: all)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", c->threads, "Override [run] threads (CPU threads; 0: all)")->check(tlsx::cli::non_negative(c->threads));
   sub->add_flag("--json", c->json, "Print one JSON object on stdout");
   sub->callback([c] { run_command(*c); });
 }};

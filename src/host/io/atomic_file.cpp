@@ -40,7 +40,15 @@ std::string temporary_path(const std::string& path) {
 void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
   const std::string tmp = temporary_path(path);
   try {
-    write(tmp);
+    try {
+      write(tmp);
+    } catch (const Error& e) {
+      // The user knows the output, not our temporary: name the output ("full.h5: no space left ...").
+      std::string what = e.what();
+      for (std::size_t at = what.find(tmp); at != std::string::npos; at = what.find(tmp, at + path.size()))
+        what.replace(at, tmp.size(), path);
+      throw Error(what);
+    }
     if (!sync_path(tmp, false))
       throw Error(path + ": cannot sync temporary file " + tmp + ": " + std::strerror(errno));
     if (std::rename(tmp.c_str(), path.c_str()) != 0)
@@ -56,9 +64,9 @@ void write_text_atomically(const std::string& path, const std::string& content) 
   write_atomically(path, [&](const std::string& tmp) {
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
     if (!f) throw Error(path + ": cannot create " + tmp + ": " + std::strerror(errno));
-    const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+    const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() && std::fflush(f) == 0;
     const int saved = errno;
-    if (std::fclose(f) != 0 || !ok) throw Error(path + ": cannot write " + tmp + ": " + std::strerror(ok ? errno : saved));
+    if (std::fclose(f) != 0 || !ok) throw Error(path + ": cannot write: " + std::strerror(ok ? errno : saved));
   });
 }
 

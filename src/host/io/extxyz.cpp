@@ -1,5 +1,7 @@
 #include "tlsx/io/extxyz.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -248,8 +250,9 @@ void write_extxyz(const std::string& path, const Configuration& c, const Model& 
     if (c.has_velocities()) std::fprintf(f, " %.17g %.17g %.17g", c.vel[i], c.vel[n + i], c.vel[2 * std::size_t(n) + i]);
     std::fprintf(f, " %d\n", c.species[i] + 1);
   }
-  const bool ok = !std::ferror(f);
-  if (std::fclose(f) != 0 || !ok) throw input_error(path, 0, "write error");
+  const bool ok = !std::ferror(f) && std::fflush(f) == 0;
+  const int saved = errno;
+  if (std::fclose(f) != 0 || !ok) throw input_error(path, 0, std::string("cannot write: ") + std::strerror(ok ? errno : saved));
 }
 
 }  // namespace tlsx

@@ -126,6 +126,7 @@ void write_h5md(const std::string& path, const Configuration& c, const Model& mo
   sg.set_attribute("names", names);
   sg.set_attribute("elements", elements);
   file.create_group("parameters/tlsx").set_attribute("model", model.name);
+  file.close();  // reports a full disk; the destructor cannot
 }
 
 Configuration read_h5md(const std::string& path, const Model& model) {

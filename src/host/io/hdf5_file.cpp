@@ -1,6 +1,7 @@
 #include "tlsx/io/hdf5_file.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "tlsx/core/error.hpp"
@@ -12,8 +13,12 @@ namespace {
 using detail::Handle;
 
 // HDF5 prints its error stack to stderr by default; we report one line instead.
+// Also: no HDF5 clean-up at exit. Every file we write is closed (File::close) before we finish; a
+// file whose write failed (a full disk) stays dirty in HDF5's cache, and the library's exit handler,
+// flushing it again, crashed the program (exit 139) after the error had been reported.
 void silence_hdf5() {
   static const bool done = [] {
+    H5dont_atexit();  // must precede every other HDF5 call
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;
   }();
@@ -33,8 +38,26 @@ std::string hdf5_reason() {
   return reason;
 }
 
+// The system error behind a failed file write, from HDF5's message ("..., errno = 28, ..."): 0 if none.
+int system_errno(const std::string& reason) {
+  const std::size_t at = reason.find("errno = ");
+  return at == std::string::npos ? 0 : std::atoi(reason.c_str() + at + 8);
+}
+
+std::string lowercase_first(std::string s) {
+  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  return s;
+}
+
+// "lib.h5: no space left on device (cannot write dataset /glasses/energy)" when the system said why,
+// else "lib.h5: /glasses/energy: cannot write dataset (HDF5's reason)".
 [[noreturn]] void fail(const std::string& where, const std::string& what) {
   const std::string reason = hdf5_reason();
+  if (const int e = system_errno(reason)) {
+    const std::size_t colon = where.find(": ");
+    const std::string file = where.substr(0, colon), object = colon == std::string::npos ? "" : where.substr(colon + 2);
+    throw Error(file + ": " + lowercase_first(std::strerror(e)) + " (" + what + (object.empty() ? "" : " " + object) + ")");
+  }
   throw Error(where + ": " + what + (reason.empty() ? "" : " (" + reason + ")"));
 }
 
@@ -557,7 +580,18 @@ File File::open(const std::string& path, bool writable) {
 }
 
 void File::flush() {
-  if (H5Fflush(id(), H5F_SCOPE_GLOBAL) < 0) fail(*file_, "cannot flush");
+  silence_hdf5();
+  if (H5Fflush(id(), H5F_SCOPE_GLOBAL) < 0) fail(*file_, "cannot write the file");
+}
+
+void File::close() {
+  if (handle_->id() < 0) return;
+  silence_hdf5();
+  // Everything still cached (data, metadata) reaches the disk here, so a full disk shows now.
+  flush();
+  const herr_t st = H5Fclose(handle_->id());
+  handle_->forget();
+  if (st < 0) fail(*file_, "cannot close the file");
 }
 
 // ---------------- instantiations ----------------

@@ -1,5 +1,7 @@
 #include "tlsx/io/lammps_data.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -270,8 +272,9 @@ void write_lammps_data(const std::string& path, const Configuration& c, const Mo
     for (int i = 0; i < n; ++i)
       std::fprintf(f, "%d %.17g %.17g %.17g\n", i + 1, c.vel[i], c.vel[n + i], c.vel[2 * std::size_t(n) + i]);
   }
-  const bool ok = !std::ferror(f);
-  if (std::fclose(f) != 0 || !ok) throw input_error(path, 0, "write error");
+  const bool ok = !std::ferror(f) && std::fflush(f) == 0;
+  const int saved = errno;
+  if (std::fclose(f) != 0 || !ok) throw input_error(path, 0, std::string("cannot write: ") + std::strerror(ok ? errno : saved));
 }
 
 }  // namespace tlsx

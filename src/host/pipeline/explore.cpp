@@ -1,5 +1,6 @@
 #include "tlsx/pipeline/explore.hpp"
 
+#include <cstdio>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -8,6 +9,7 @@
 #include "tlsx/core/json.hpp"
 #include "tlsx/core/progress.hpp"
 #include "tlsx/engine/initial_state.hpp"
+#include "tlsx/engine/md_params.hpp"
 #include "tlsx/engine/md_params_check.hpp"
 #include "tlsx/engine/thermostats.hpp"
 #include "tlsx/io/atomic_file.hpp"
@@ -98,6 +100,9 @@ Exploration::Exploration(const ExploreOptions& options, const GlassSet& g, bool 
     std::copy_n(g.positions.data() + r * n3, n3, md_batch_.pos(r));
     std::copy_n(g.species.data() + static_cast<std::size_t>(r) * n_, n_, md_batch_.species(r));
     md_states_[r].glass = static_cast<std::uint32_t>(g.ids[r]);
+    // A glass whose preparation blew up is not explored: its MD never starts (md_integrator.hpp).
+    prepared_blown_up_.push_back(g.blown_up(r) ? 1 : 0);
+    if (g.blown_up(r)) md_states_[r].status = kMdBlownUp;
     glasses_[r].glass_id = g.ids[r];
     glasses_[r].registry = IsRegistry(n_, box_, options_.tolerance);
     // The quench to T_exp: the equilibrium configuration at T_f with velocities at T_exp.
@@ -124,21 +129,57 @@ double Exploration::quench_time(std::int64_t k) const {
   return static_cast<double>(k + 1) * static_cast<double>(options_.tau_cg) * options_.dt;
 }
 
+// Quenches a copy of every active replica into quench_batch_. A blown-up replica is not quenched (its
+// last good state may be far from sane); the others then go through a batch of their own, which does
+// not change them (every replica's minimisation is its own).
+std::vector<MinimizeResult> Exploration::quench_active(Backend& backend, const std::vector<char>& active) {
+  const int count = md_batch_.size();
+  std::vector<int> rows;
+  for (int r = 0; r < count; ++r)
+    if (active[r]) rows.push_back(r);
+  if (static_cast<int>(rows.size()) == count) {
+    for (int r = 0; r < count; ++r) quench_batch_.copy_replica_from(md_batch_, r, r);
+    return backend.minimize(quench_batch_, table_, options_.minimize);
+  }
+  std::vector<MinimizeResult> quenched(static_cast<std::size_t>(count));
+  if (rows.empty()) return quenched;
+  ReplicaBatch part(n_, static_cast<int>(rows.size()), box_, quench_batch_.list_cutoff(), quench_batch_.skin());
+  for (std::size_t k = 0; k < rows.size(); ++k) part.copy_replica_from(md_batch_, rows[k], static_cast<int>(k));
+  const std::vector<MinimizeResult> q = backend.minimize(part, table_, options_.minimize);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    quench_batch_.copy_replica_from(part, static_cast<int>(k), rows[k]);
+    quenched[static_cast<std::size_t>(rows[k])] = q[k];
+  }
+  return quenched;
+}
+
 void Exploration::cycle(Backend& backend) {
   const int count = md_batch_.size();
   backend.run_md(md_batch_, md_states_, table_, md_params(), options_.tau_cg);
+  std::vector<char> active(static_cast<std::size_t>(count), 1);
   for (int r = 0; r < count; ++r) {
+    if (md_states_[r].status == kMdBlownUp) {
+      // Its quenches stop here (the log has one entry per cycle it took part in); the others go on.
+      active[r] = 0;
+      if (glasses_[r].log.quenches() == quenches_ && !prepared_blown_up_[r])
+        std::fprintf(stderr, "explore: glass %lld blew up at MD step %llu (--dt %g too large?): its exploration "
+                     "stops after %lld quenches (status 1 in the library); the other glasses go on\n",
+                     static_cast<long long>(glasses_[r].glass_id),
+                     static_cast<unsigned long long>(md_states_[r].step + 1), options_.dt,
+                     static_cast<long long>(quenches_));
+      continue;
+    }
     if (!std::isfinite(md_states_[r].potential_energy) || !std::isfinite(md_states_[r].kinetic_energy))
       throw Error("explore: glass " + std::to_string(glasses_[r].glass_id) + ": MD diverged before step " +
                   std::to_string(md_states_[r].step) + " (non-finite energy); try a smaller --dt");
-    quench_batch_.copy_replica_from(md_batch_, r, r);
   }
-  const std::vector<MinimizeResult> quenched = backend.minimize(quench_batch_, table_, options_.minimize);
+  const std::vector<MinimizeResult> quenched = quench_active(backend, active);
   const double time = quench_time(quenches_);
   const std::int64_t k = quenches_;
   // Each glass's registry is its own: register in parallel.
 #pragma omp parallel for schedule(dynamic, 1)
   for (int r = 0; r < count; ++r) {
+    if (!active[r]) continue;
     GlassExploration& g = glasses_[r];
     const MinimizeResult& q = quenched[r];
     if (q.converged() && std::isfinite(q.energy)) {
@@ -200,6 +241,7 @@ void Exploration::save_checkpoint(const std::string& path) const {
       const std::vector<int>& seq = ge.log.sequence();
       gg.write("sequence", std::vector<std::int32_t>(seq.begin(), seq.end()));
     }
+    f.close();  // reports a full disk; the destructor cannot
   });
 }
 
@@ -246,7 +288,9 @@ Exploration Exploration::resume(const std::string& path, const GlassSet& glasses
     }
     ge.registry = IsRegistry::restore(e.n_, e.box_, options.tolerance, std::move(is));
     const std::vector<std::int32_t> seq = gg.read<std::int32_t>("sequence");
-    if (static_cast<std::int64_t>(seq.size()) != e.quenches_)
+    // A glass that blew up stopped recording at that cycle: its sequence may be shorter.
+    const bool blown_up = e.md_states_[r].status == kMdBlownUp;
+    if (blown_up ? static_cast<std::int64_t>(seq.size()) > e.quenches_ : static_cast<std::int64_t>(seq.size()) != e.quenches_)
       throw input_error(path, 0, "/glass/" + std::to_string(r) + "/sequence has " + std::to_string(seq.size()) +
                                      " quenches, expected " + std::to_string(e.quenches_));
     for (const std::int32_t id : seq)
@@ -284,6 +328,10 @@ Library Exploration::library(const GlassSet& g) const {
     gl.n_is.push_back(ge.registry.size());
     gl.n_candidates.push_back(ge.log.candidate_count());
     gl.initial_energy.push_back(r < g.energy.size() ? g.energy[r] : std::nan(""));
+    gl.status.push_back(static_cast<std::int32_t>(
+        g.blown_up(static_cast<int>(r)) ? GlassStatus::blown_up_prepare
+        : md_states_[r].status == kMdBlownUp ? GlassStatus::blown_up_explore
+                                             : GlassStatus::explored));
     gl.species.insert(gl.species.end(), g.species.begin() + r * n_, g.species.begin() + (r + 1) * n_);
 
     const std::vector<IsPairTransitions> pairs = ge.log.pairs();

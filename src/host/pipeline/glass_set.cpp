@@ -27,6 +27,8 @@ void write_glass_set(const std::string& path, const GlassSet& g) {
     glasses.write("species", species, {count, n});
     glasses.write("energy", g.energy);
     glasses.write("swap_acceptance", g.swap_acceptance);
+    glasses.write("status", g.status.empty() ? std::vector<std::int32_t>(count, 0) : g.status)
+        .set_attribute("description", "0 equilibrated; 1 its MD blew up (the last good state is stored)");
     h5::Group eq = f.create_group("equilibration");
     eq.write("time", g.series_time);
     eq.write("energy", g.series_energy, {count, s});
@@ -34,6 +36,7 @@ void write_glass_set(const std::string& path, const GlassSet& g) {
     h5::Dataset fs = eq.write("fs", g.series_fs, {count, s});
     fs.set_attribute("q", g.fs_wavenumber);
     fs.set_attribute("definition", "F_s(q,t) = <cos(q dx_i(t))>, averaged over particles and the three axes");
+    f.close();  // reports a full disk; the destructor cannot
   });
 }
 
@@ -56,8 +59,10 @@ GlassSet read_glass_set(const std::string& path) {
   g.species.assign(species.begin(), species.end());
   g.energy = f.read<double>("glasses/energy");
   g.swap_acceptance = f.read<double>("glasses/swap_acceptance");
+  if (f.exists("glasses/status")) g.status = f.read<std::int32_t>("glasses/status");  // (older files: none)
   const std::size_t count = g.ids.size(), n = g.n;
-  if (g.positions.size() != count * 3 * n || g.velocities.size() != count * 3 * n || g.species.size() != count * n)
+  if (g.positions.size() != count * 3 * n || g.velocities.size() != count * 3 * n || g.species.size() != count * n ||
+      (!g.status.empty() && g.status.size() != count))
     throw input_error(path, 0, "/glasses datasets disagree with n = " + std::to_string(n) + " and " +
                                    std::to_string(count) + " glasses");
   for (int s : g.species)

@@ -131,6 +131,8 @@ void write_library(const std::string& path, Library lib) {
     column(g, "n_is", gl.n_is, "distinct inherent structures found by the exploration: n_IS");
     column(g, "n_candidates", gl.n_candidates, "IS pairs with T(a->b) >= 1 and T(b->a) >= 1");
     column(g, "initial_energy", gl.initial_energy, "potential energy per particle of the starting configuration");
+    column(g, "status", gl.status.empty() ? std::vector<std::int32_t>(gl.size(), 0) : gl.status,
+           "0 explored; 1 its exploration MD blew up (quenches stop there); 2 its preparation MD blew up (not explored)");
     column(g, "species", gl.species, "0-based species index per particle", {gl.size(), n});
 
     const LibraryInherentStructures& is = lib.inherent_structures;
@@ -188,6 +190,7 @@ void write_library(const std::string& path, Library lib) {
       column(d, "reason", dw.reason, "why a row is not good");
       if (lib.stage == "splitting") for_each_splitting_column([&](const LibraryColumn& c, auto member) { write(c, dw.*member); });
     }
+    f.close();  // reports a full disk; the destructor cannot
   });
 }
 
@@ -231,6 +234,9 @@ Library read_library(const std::string& path) {
   gl.n_is = read_column<std::int64_t>(g, "n_is", glasses, 1, path);
   gl.n_candidates = read_column<std::int64_t>(g, "n_candidates", glasses, 1, path);
   gl.initial_energy = read_column<double>(g, "initial_energy", glasses, 1, path);
+  // (absent from libraries written before it existed: every glass explored)
+  gl.status = g.exists("status") ? read_column<std::int32_t>(g, "status", glasses, 1, path)
+                                 : std::vector<std::int32_t>(glasses, 0);
   gl.species = read_column<std::int32_t>(g, "species", glasses, n, path);
 
   auto check_glass = [&](const std::vector<std::int64_t>& col, const std::string& table) {

@@ -84,6 +84,7 @@ Library merge_libraries(const std::vector<Library>& parts, const std::vector<std
     append(g.n_is, p.glasses.n_is);
     append(g.n_candidates, p.glasses.n_candidates);
     append(g.initial_energy, p.glasses.initial_energy);
+    append(g.status, p.glasses.status.empty() ? std::vector<std::int32_t>(p.glasses.size(), 0) : p.glasses.status);
     append(g.species, p.glasses.species);
 
     LibraryInherentStructures& is = out.inherent_structures;

@@ -369,6 +369,7 @@ void NebStage::save_checkpoint(const std::string& path) const {
     s.write("id", new_is_.id);
     s.write("energy", new_is_.energy);
     s.write("coordinates", new_is_.coordinates);
+    f.close();  // reports a full disk; the destructor cannot
   });
 }
 

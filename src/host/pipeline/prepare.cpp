@@ -171,11 +171,26 @@ MdParams Preparation::swap_params() const {
 }
 
 void Preparation::run_block(Backend& backend, const MdParams& p, std::int64_t steps) {
+  std::vector<char> was_blown_up(states_.size());
+  for (std::size_t r = 0; r < states_.size(); ++r) was_blown_up[r] = states_[r].status == kMdBlownUp;
   backend.run_md(batch_, states_, table_, p, steps);
-  for (const MdReplicaState& s : states_)
+  for (std::size_t r = 0; r < states_.size(); ++r) {
+    const MdReplicaState& s = states_[r];
+    if (s.status == kMdBlownUp) {
+      // The other glasses go on; this one keeps its last good state and is marked in the output.
+      if (!was_blown_up[r])
+        std::fprintf(stderr, "prepare: glass %u blew up at MD step %llu (--dt %g too large?); its last good state is "
+                     "kept, marked status 1 in the glass set, and the other glasses go on\n",
+                     s.glass, static_cast<unsigned long long>(s.step + 1), p.dt);
+      continue;
+    }
     if (!std::isfinite(s.potential_energy) || !std::isfinite(s.kinetic_energy))
       throw Error("prepare: glass " + std::to_string(s.glass) + ": MD diverged before step " +
                   std::to_string(s.step) + " (non-finite energy); try a smaller --dt");
+  }
+  std::size_t blown = 0;
+  for (const MdReplicaState& s : states_) blown += s.status == kMdBlownUp;
+  if (blown == states_.size()) throw Error("prepare: the MD of every glass blew up: try a smaller --dt");
 }
 
 void Preparation::sample() {
@@ -244,6 +259,7 @@ GlassSet Preparation::glass_set() const {
     g.species.insert(g.species.end(), batch_.species(r), batch_.species(r) + o.n);
     g.energy.push_back(s.potential_energy / o.n);
     g.swap_acceptance.push_back(s.swap_attempted ? static_cast<double>(s.swap_accepted) / s.swap_attempted : 0.0);
+    g.status.push_back(s.status == kMdBlownUp ? 1 : 0);
     g.series_energy.insert(g.series_energy.end(), series_energy_[r].begin(), series_energy_[r].end());
     g.series_temperature.insert(g.series_temperature.end(), series_temperature_[r].begin(),
                                 series_temperature_[r].end());
@@ -290,6 +306,7 @@ void Preparation::save_checkpoint(const std::string& path) const {
     sg.write("energy", flatten(series_energy_), {count, s});
     sg.write("temperature", flatten(series_temperature_), {count, s});
     sg.write("fs", flatten(series_fs_), {count, s});
+    f.close();  // reports a full disk; the destructor cannot
   });
 }
 

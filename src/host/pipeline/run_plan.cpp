@@ -55,27 +55,42 @@ std::string scalar_text(const toml::node& v, const Source& src, const std::strin
   throw input_error(src.name, src.line(v), where + ": expected a number or a string");
 }
 
-// A stage table's key = value pairs as command-line flags.
-std::vector<std::string> table_flags(const toml::table& t, const std::string& stage, const Source& src) {
-  std::vector<std::string> args;
+// A stage table's key = value pairs, each with its flag and values as the command line gets them.
+std::vector<PresetOption> table_options(const toml::table& t, const std::string& stage, const Source& src) {
+  std::vector<PresetOption> options;
   for (auto&& [key, value] : t) {
     const std::string k(key.str());
     const std::string where = "[" + stage + "] " + k;
     if (kReserved.count(k))
       throw input_error(src.name, src.line(value), where + ": set by tlsx run itself, remove it from the file");
+    PresetOption o;
+    o.stage = stage;
+    o.key = k;
+    o.flag = "--" + dashed(k);
+    o.line = src.line(value);
     if (const auto* b = value.as_boolean()) {
-      if (b->get()) args.push_back("--" + dashed(k));
-      continue;
-    }
-    args.push_back("--" + dashed(k));
-    if (const auto* a = value.as_array()) {
+      o.boolean = true;
+      o.enabled = b->get();
+    } else if (const auto* a = value.as_array()) {
       if (a->empty()) throw input_error(src.name, src.line(value), where + ": empty list");
-      for (const toml::node& e : *a) args.push_back(scalar_text(e, src, where));
+      for (const toml::node& e : *a) o.values.push_back(scalar_text(e, src, where));
     } else if (value.is_table()) {
       throw input_error(src.name, src.line(value), where + ": a table is not an option value");
     } else {
-      args.push_back(scalar_text(value, src, where));
+      o.values.push_back(scalar_text(value, src, where));
     }
+    options.push_back(std::move(o));
+  }
+  return options;
+}
+
+// The same as command-line flags (true -> --key, false -> nothing, a list -> --key v1 v2).
+std::vector<std::string> table_flags(const toml::table& t, const std::string& stage, const Source& src) {
+  std::vector<std::string> args;
+  for (const PresetOption& o : table_options(t, stage, src)) {
+    if (o.boolean && !o.enabled) continue;
+    args.push_back(o.flag);
+    args.insert(args.end(), o.values.begin(), o.values.end());
   }
   return args;
 }
@@ -268,6 +283,24 @@ RunPlan make_run_plan_from_text(const std::string& text, const std::string& name
   plan.stages.push_back({"analyze", "analyze", concat({"analyze", plan.library, "--report", plan.report}, flags[4]),
                          join(plan.report, "report.json"), false});
   return plan;
+}
+
+std::vector<PresetOption> preset_stage_options(const std::string& text, const std::string& name) {
+  const Source src{name};
+  toml::table root;
+  try {
+    root = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    throw input_error(name, static_cast<int>(e.source().begin.line), std::string(e.description()));
+  }
+  std::vector<PresetOption> options;
+  for (const char* stage : kStageTables)
+    if (const toml::node* n = root.get(stage)) {
+      const toml::table* t = n->as_table();
+      if (!t) throw input_error(name, src.line(*n), std::string("[") + stage + "] must be a table");
+      for (PresetOption& o : table_options(*t, stage, src)) options.push_back(std::move(o));
+    }
+  return options;
 }
 
 RunPlan make_run_plan(const std::string& config_path, const std::string& output_dir,
