@@ -86,18 +86,12 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("--glasses", o.glasses, "Number of glasses N_g")->check(tlsx::cli::positive(o.glasses))->capture_default_str();
   sub->add_option("--n", o.n, "Particles per glass")->check(tlsx::cli::positive(o.n))->capture_default_str();
   sub->add_option("--first-glass", o.first_glass, "Global id of the first glass (for shards)")
-<<<<<<< HEAD
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(tlsx::cli::non_negative(o.first_glass))->capture_default_str();
   sub->add_option("--glass-stride", o.glass_stride,
                   "Glass r gets id first-glass + r * stride (shard K of N: --first-glass K --glass-stride N)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  sub->add_option("--steps", o.steps, "Swap MC/MD steps at T_f")->check(CLI::NonNegativeNumber)->capture_default_str();
-  sub->add_option("--dt", o.dt, "Time step")->check(CLI::PositiveNumber)->capture_default_str();
-=======
-      ->check(tlsx::cli::non_negative(o.first_glass))->capture_default_str();
+      ->check(tlsx::cli::positive(o.glass_stride))->capture_default_str();
   sub->add_option("--steps", o.steps, "Swap MC/MD steps at T_f")->check(tlsx::cli::non_negative(o.steps))->capture_default_str();
   sub->add_option("--dt", o.dt, "Time step")->check(tlsx::cli::positive(o.dt))->capture_default_str();
->>>>>>> h13-faults
   sub->add_option("--swap-every", o.swap_every, "MD steps per block between swap sweeps")
       ->check(tlsx::cli::non_negative(o.swap_every))->capture_default_str();
   sub->add_option("--swap-attempts", o.swap_attempts, "Attempts per sweep (default 1.75 N)")->check(tlsx::cli::non_negative(o.swap_attempts));

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "cli_common.hpp"
+#include "preset_check.hpp"
 #include "slurm_cli.hpp"
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
@@ -113,6 +114,8 @@ void run_slurm(SlurmCli c) {
   c.config = tlsx::cli::absolute(c.config);
   const std::string dir = tlsx::cli::absolute(c.output);
   const tlsx::RunPlan full = tlsx::make_run_plan(c.config, dir);
+  // A typo anywhere in the preset is reported now, not by every array task once it reaches that stage.
+  tlsx::cli::check_preset_options(tlsx::preset_stage_options(full.config_text, c.config), c.config);
   tlsx::shard_columns(full.columns, {0, c.shards}, c.config);  // refuses more shards than glasses
   tlsx::task_max_hours(tlsx::slurm_time_seconds(c.jobs.time, "--time"), "--time");
   tlsx::slurm_time_seconds(c.jobs.merge_time, "--merge-time");
@@ -193,14 +196,14 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--merge-time", o.merge_time, "Time limit of the merge job")->capture_default_str();
   sub->add_option("--gpus-per-task", o.gpus_per_task, "GPUs per task (one task per GPU: 1); implies --backend cuda")
-      ->check(CLI::NonNegativeNumber);
+      ->check(tlsx::cli::non_negative(o.gpus_per_task));
   sub->add_option("--cpus-per-task", o.cpus_per_task, "CPU cores per task; passed on as --threads")
-      ->check(CLI::NonNegativeNumber);
+      ->check(tlsx::cli::non_negative(o.cpus_per_task));
   sub->add_option("--mem", o.mem, "Memory per task (Slurm syntax, e.g. 8G)");
   sub->add_option("--account", o.account, "Slurm account");
   sub->add_option("--job-name", o.job_name, "Job name prefix")->capture_default_str();
   sub->add_option("--max-requeues", o.max_requeues, "Times a task requeues itself after stopping at its time limit")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(tlsx::cli::non_negative(o.max_requeues))->capture_default_str();
   sub->add_option("--sbatch", o.extra, "More #SBATCH options for both jobs, verbatim (e.g. --sbatch=--qos=long)");
   sub->add_flag("--dry-run", c->dry_run, "Print the sbatch files on stdout; write and submit nothing");
   sub->add_flag("--json", c->json, "Print one JSON object on stdout");
