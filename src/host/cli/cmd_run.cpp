@@ -137,7 +137,7 @@ void run_pipeline(const RunCli& c) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   const tlsx::RunPlan plan = tlsx::make_run_plan(c.config, c.output, c.backend, c.threads);
-  tlsx::cli::check_preset_options(tlsx::preset_stage_options(plan.config_text, c.config), c.config);
+  tlsx::cli::check_preset_options(tlsx::preset_stage_options(plan.config_text, c.config), c.config, plan);
   make_directories(plan.output_dir);
   const tlsx::OutputLock lock(plan.output_dir + "/run.lock", "run", plan.output_dir);
   for (const tlsx::RunColumn& col : plan.columns) make_directories(col.directory);
@@ -188,6 +188,11 @@ void run_pipeline(const RunCli& c) {
     const int status = run_child(program, args);
     const double seconds = elapsed() - start;
     timings.push_back(tlsx::JsonObject().add("stage", s.stage).add("label", s.label).add("seconds", seconds));
+    if (g_stop && status == 128 + SIGTERM) {  // the stage got our SIGTERM before it could checkpoint
+      complete = false;
+      stop_reason = "signal";
+      break;
+    }
     if (status != 0)
       throw tlsx::Error("run: " + s.label + " failed (exit " + std::to_string(status) +
                         "); fix the cause and continue with: tlsx run --config " + c.config + " --output " +
