@@ -114,6 +114,12 @@ TEST(CliFaults, PresetTypoInALaterStageIsRefusedBeforeTheFirstStage) {
   write_preset(preset, "bootstrap = 50", "bootstrap = true");
   EXPECT_NE(run_tlsx("run --config " + preset + " --output " + dir).err.find("[analyze] bootstrap: expected a value"),
             std::string::npos);
+  // An option tlsx run sets itself from [[column]] (the fictive temperature) is refused, not doubled.
+  write_preset(preset, "n = 256", "n = 256\ntemperature = 0.5");
+  EXPECT_NE(run_tlsx("run --config " + preset + " --output " + dir).err.find(
+                ":" + std::to_string(line_of(preset, "temperature = 0.5")) + ": [prepare] temperature: set by tlsx run itself"),
+            std::string::npos);
+  EXPECT_FALSE(exists(dir));
   std::remove(preset.c_str());
 }
 
@@ -197,10 +203,13 @@ TEST(CliFaults, SecondRunOnTheSameDirectoryIsRefused) {
   EXPECT_NE(second.code, 0);
   EXPECT_NE(second.err.find("run: " + dir + " is in use by process " + std::to_string(first)), std::string::npos)
       << second.err;
-  ::kill(first, SIGTERM);  // the run checkpoints its stage and stops
+  // Once the first stage runs (the run's signal handling is in place), SIGTERM stops the run cleanly.
+  for (int k = 0; k < 3000 && slurp(log).find("run: [1/6]") == std::string::npos; ++k)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ::kill(first, SIGTERM);
   int status = 0;
   ::waitpid(first, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status)) << slurp(log);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(log);
   std::system(("rm -rf " + dir).c_str());
   std::remove(log.c_str());
 }

@@ -68,6 +68,7 @@ const Library& input() {
       gl.n_is.push_back(gl.n_is[g]);
       gl.n_candidates.push_back(gl.n_candidates[g]);
       gl.initial_energy.push_back(gl.initial_energy[g]);
+      gl.status.push_back(gl.status[g]);
       const std::vector<std::int32_t> sp(gl.species.begin() + g * n, gl.species.begin() + (g + 1) * n);
       gl.species.insert(gl.species.end(), sp.begin(), sp.end());
       LibraryInherentStructures& is = l.inherent_structures;

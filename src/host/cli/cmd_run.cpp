@@ -161,7 +161,7 @@ bool run_pipeline(const RunCli& c, const std::function<void()>& started = {}) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   const tlsx::RunPlan plan = plan_of(c);
-  tlsx::cli::check_preset_options(tlsx::preset_stage_options(plan.config_text, c.config), c.config);
+  tlsx::cli::check_preset_options(tlsx::preset_stage_options(plan.config_text, c.config), c.config, plan);
   make_directories(plan.output_dir);
   const tlsx::OutputLock lock(plan.output_dir + "/run.lock", "run", plan.output_dir);
   for (const tlsx::RunColumn& col : plan.columns) make_directories(col.directory);
@@ -213,6 +213,11 @@ bool run_pipeline(const RunCli& c, const std::function<void()>& started = {}) {
     const int status = run_child(program, args);
     const double seconds = elapsed() - start;
     timings.push_back(tlsx::JsonObject().add("stage", s.stage).add("label", s.label).add("seconds", seconds));
+    if (g_stop && status == 128 + SIGTERM) {  // the stage got our SIGTERM before it could checkpoint
+      complete = false;
+      stop_reason = "signal";
+      break;
+    }
     if (status != 0)
       throw tlsx::Error("run: " + s.label + " failed (exit " + std::to_string(status) +
                         "); fix the cause and continue with: " + resume_command(c));

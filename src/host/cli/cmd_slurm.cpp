@@ -115,7 +115,7 @@ void run_slurm(SlurmCli c) {
   const std::string dir = tlsx::cli::absolute(c.output);
   const tlsx::RunPlan full = tlsx::make_run_plan(c.config, dir);
   // A typo anywhere in the preset is reported now, not by every array task once it reaches that stage.
-  tlsx::cli::check_preset_options(tlsx::preset_stage_options(full.config_text, c.config), c.config);
+  tlsx::cli::check_preset_options(tlsx::preset_stage_options(full.config_text, c.config), c.config, full);
   tlsx::shard_columns(full.columns, {0, c.shards}, c.config);  // refuses more shards than glasses
   tlsx::task_max_hours(tlsx::slurm_time_seconds(c.jobs.time, "--time"), "--time");
   tlsx::slurm_time_seconds(c.jobs.merge_time, "--merge-time");

@@ -65,7 +65,7 @@ std::string without_name(const std::string& what, const std::string& flag) {
 
 }  // namespace
 
-void check_preset_options(const std::vector<PresetOption>& options, const std::string& file) {
+void check_preset_options(const std::vector<PresetOption>& options, const std::string& file, const RunPlan& plan) {
   // A fresh set of the subcommands: the options' checks run on their own copies of the settings.
   CLI::App app;
   for (const AddCommand& add : commands()) add(app);
@@ -79,6 +79,10 @@ void check_preset_options(const std::vector<PresetOption>& options, const std::s
     if (is_flag && !p.boolean) fail(p.key + ": expected true or false, got " + p.values.front());
     if (is_flag) continue;
     if (p.boolean) fail(p.key + ": expected a value, not " + std::string(p.enabled ? "true" : "false"));
+    for (const StageInvocation& s : plan.stages)
+      if (s.stage == p.stage && std::count(s.args.begin(), s.args.end(), p.flag) > 1) {
+        fail(p.key + ": set by tlsx run itself (from [run] or [[column]]), remove it from the file");
+      }
     if (p.values.size() > 1 && opt->get_expected_max() <= 1)
       fail(p.key + ": expected one value, got a list of " + std::to_string(p.values.size()));
     try {

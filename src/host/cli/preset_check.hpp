@@ -13,8 +13,9 @@ namespace tlsx::cli {
 
 // Throws a tlsx::Error "FILE:LINE: [stage] ..." for the first option that the stage would refuse:
 // an unknown key (with the nearest known one), a value its check refuses, a flag given a value or
-// an option given true/false, a list for a single value.
-void check_preset_options(const std::vector<PresetOption>& options, const std::string& file);
+// an option given true/false, a list for a single value, or an option that `tlsx run` already sets
+// for that stage from [run] or [[column]] (found in the plan's command lines).
+void check_preset_options(const std::vector<PresetOption>& options, const std::string& file, const RunPlan& plan);
 
 // Edit distance between two words (insertions, deletions, substitutions, adjacent swaps).
 int edit_distance(const std::string& a, const std::string& b);

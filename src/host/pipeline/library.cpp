@@ -131,6 +131,9 @@ void write_library(const std::string& path, Library lib) {
     column(g, "n_is", gl.n_is, "distinct inherent structures found by the exploration: n_IS");
     column(g, "n_candidates", gl.n_candidates, "IS pairs with T(a->b) >= 1 and T(b->a) >= 1");
     column(g, "initial_energy", gl.initial_energy, "potential energy per particle of the starting configuration");
+    if (!gl.status.empty() && gl.status.size() != gl.size())
+      throw Error(path + ": /glasses/status has " + std::to_string(gl.status.size()) + " rows for " +
+                  std::to_string(gl.size()) + " glasses");
     column(g, "status", gl.status.empty() ? std::vector<std::int32_t>(gl.size(), 0) : gl.status,
            "0 explored; 1 its exploration MD blew up (quenches stop there); 2 its preparation MD blew up (not explored)");
     column(g, "species", gl.species, "0-based species index per particle", {gl.size(), n});
