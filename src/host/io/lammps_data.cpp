@@ -118,6 +118,11 @@ Configuration read_lammps_data(const std::string& path, const Model& model) {
     } else if (f.size() == 2 && f[1] == "atoms") {
       n_atoms = static_cast<long>(parse_integer(f[0], path, ln, "number of atoms"));
       if (n_atoms <= 0) throw input_error(path, ln, "number of atoms must be positive");
+      // Every atom needs its own line in the Atoms section: a count beyond the file's lines is a
+      // wrong header (and must not size the arrays).
+      if (n_atoms > static_cast<long>(lines.size()))
+        throw input_error(path, ln, std::to_string(n_atoms) + " atoms, but the file has only " +
+                                        std::to_string(lines.size()) + " lines");
     } else if (f.size() == 3 && keyword(1) == "atom types") {
       n_types = static_cast<long>(parse_integer(f[0], path, ln, "number of atom types"));
       if (n_types <= 0) throw input_error(path, ln, "number of atom types must be positive");
