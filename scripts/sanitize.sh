@@ -3,18 +3,17 @@
 # "Sanitizers"). Builds the test programs in ${SANITIZE_BUILD_DIR:-build-sanitize} (clang, CPU only)
 # and runs the subset below; any sanitizer report fails the test that triggered it.
 #
-# The subset (to keep CI short: ASan/UBSan code runs about 3x slower): every test of the labels
-# core, engine, io, quantum and neb, and the pipeline tests that do not start the tlsx program
-# (library, glass set, run plan, registry, transitions, analyze, merge, splitting stage).
-# Left out: the cli label and the pipeline tests that run the program end to end (they run the
-# same library code as the unit tests, at 10-100x the cost), and gpu (no device code here).
+# The subset (to keep CI short: ASan/UBSan code runs several times slower): every test of the
+# labels core, engine, io, quantum, neb and pipeline but the pipeline's whole-program runs
+# (RunEndToEnd.*, PrepareCli.*: the same library code as the unit tests at many times the cost);
+# not the cli label (the program's options and messages) nor gpu (no device code in this build).
 # All of them: SANITIZE_ALL=1 bash scripts/sanitize.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${SANITIZE_BUILD_DIR:-build-sanitize}
 labels="core|engine|io|quantum|neb|pipeline"
 targets=(tests_core tests_engine tests_io tests_quantum tests_neb tests_pipeline)
-exclude=${SANITIZE_EXCLUDE:-"RunEndToEnd|PrepareResume.*Program|Cli"}
+exclude=${SANITIZE_EXCLUDE:-"^RunEndToEnd\.|^PrepareCli\."}
 if [[ "${SANITIZE_ALL:-0}" == 1 ]]; then
   labels="."
   targets=(tests_core tests_engine tests_io tests_quantum tests_neb tests_pipeline tests_cli tests_gpu tlsx)

@@ -165,6 +165,9 @@ int main(int argc, char** argv) {
   hdf5_seed(tmp + ".h5", "h5md", "valid_343_velocities");
   write_h5md(tmp + ".h5", small, model);
   hdf5_seed(tmp + ".h5", "h5md", "small_box_8");
+  // The raw-bytes target (fuzz_hdf5_raw, not run by scripts/fuzz.sh) starts from the file itself.
+  write_h5md(tmp + ".h5", small, model);
+  file_seed(tmp + ".h5", "hdf5_raw", "small_box_8.h5");
 
   // A glass set (the checkpoint fixture's glass), and a library of the explore stage from two
   // exploration cycles of it; a checkpoint of each stage.
