@@ -90,7 +90,7 @@ TEST(MalformedGlassSet, ColumnsShorterThanTheGlassCountAreRefused) {
 TEST(MalformedGlassSet, ParticleNumberAndBoxOutOfRangeAreRefused) {
   const std::string path = temp_path("bad_attributes.h5");
   write_glass_set(path, two_glasses());
-  h5::File::open(path, true).set_attribute("n", std::int64_t{1} << 40);  // was truncated to int
+  h5::File::open(path, true).set_attribute("n", std::int64_t{4294967298});  // 2 after truncation to int
   expect_refused([&] { read_glass_set(path); }, {path, "attributes n/box are malformed"});
   write_glass_set(path, two_glasses());
   h5::File::open(path, true).set_attribute("box", std::vector<double>{4.0, -4.0, 4.0});
