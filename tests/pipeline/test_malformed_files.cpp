@@ -82,7 +82,7 @@ TEST(MalformedGlassSet, ColumnsShorterThanTheGlassCountAreRefused) {
   h5::File::open(path, true).write("glasses/energy", std::vector<double>{-7.0});
   expect_refused([&] { read_glass_set(path); }, {path, "/glasses datasets disagree with n = 2 and 2 glasses"});
   write_glass_set(path, two_glasses());
-  h5::File::open(path, true).write("equilibration/fs", std::vector<double>{1, 2, 3});
+  h5::File::open(path, true).write("equilibration/energy", std::vector<double>{1, 2, 3});
   expect_refused([&] { read_glass_set(path); }, {path, "/equilibration series disagree with 2 glasses and 2 samples"});
   std::remove(path.c_str());
 }
