@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${SANITIZE_BUILD_DIR:-build-sanitize}
 targets=(tests_core tests_engine tests_io tests_quantum tests_neb tests_pipeline)
-suites="ErrorMessages|Malformed[A-Za-z]*|Lammps/BadTextFile|Extxyz/BadTextFile|ConfigurationIo|ConfigurationErrors"
+suites="ErrorMessages|Malformed[A-Za-z0-9]*|Lammps/BadTextFile|Extxyz/BadTextFile|ConfigurationIo|ConfigurationErrors"
 suites+="|AllFormats/FormatRoundTrip|ValidateConfiguration|Hdf5File|AtomicFile|SmoothedLJ|KA2Model|ModelFile"
 suites+="|ModelText|RunPlan|IsRegistry|TransitionLog|LibraryMerge|CubicSpline|Wkb|NumerovSturm|ProfileSplitting"
 suites+="|DoubleWellLevels|Forces|NeighborList|ReplicaBatch|MdParamsCheck|MuellerBrown|CurvedDoubleWell"

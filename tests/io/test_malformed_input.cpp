@@ -90,25 +90,32 @@ TEST(MalformedHdf5, DatasetWithExtentsButNoStoredValuesIsRefused) {
   std::remove(path.c_str());
 }
 
+// Replaces the position element's step array by H5MD's fixed interval: a scalar step dataset (the
+// interval) with an offset attribute.
+void replace_step_by_interval(const std::string& path, double interval, double offset) {
+  {
+    h5::File f = h5::File::open(path, true);
+    f.remove("particles/all/position/step");
+    const hid_t space = H5Screate(H5S_SCALAR);
+    const hid_t d = H5Dcreate2(f.id(), "particles/all/position/step", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                               H5P_DEFAULT);
+    ASSERT_GE(d, 0);
+    H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &interval);
+    H5Dclose(d);
+    H5Sclose(space);
+  }
+  h5::File::open(path, true).open_dataset("particles/all/position/step").set_attribute("offset", offset);
+}
+
 // An H5MD element with a fixed time interval: offset + frame x interval is computed in double and
 // range-checked before it becomes the integer step (the cast of a huge double was undefined).
 TEST(MalformedHdf5, H5mdFixedIntervalStepOutOfRangeIsRefused) {
   const Model model = ka2_model();
   const std::string path = scratch_path("interval.h5");
   write_configuration(path, io_configuration(model, 7, 1, false), model);
-  {
-    h5::File f = h5::File::open(path, true);
-    f.remove("particles/all/position/step");
-    h5::Dataset step = f.write("particles/all/position/step", std::vector<double>{1e30}, {});
-    step.set_attribute("offset", 5e30);
-  }
+  replace_step_by_interval(path, 1e30, 5e30);
   expect_error([&] { read_configuration(path, model); }, {path, "/particles/all/position/step", "out of range"});
-  {
-    h5::File f = h5::File::open(path, true);
-    f.remove("particles/all/position/step");
-    h5::Dataset step = f.write("particles/all/position/step", std::vector<double>{10.0}, {});
-    step.set_attribute("offset", 5.0);
-  }
+  replace_step_by_interval(path, 10.0, 5.0);
   EXPECT_EQ(read_configuration(path, model).step, 5);  // frame 0: offset + 0 x interval
   std::remove(path.c_str());
 }
