@@ -42,7 +42,8 @@ TEST(MalformedText, LammpsAtomCountBeyondTheFileIsRefusedBeforeSizingArrays) {
   for (const char* count : {"3000000000", "2147483648", "40"}) {
     write_text(path, std::string("t\n\n") + count +
                          " atoms\n1 atom types\n0 10 xlo xhi\n0 10 ylo yhi\n0 10 zlo zhi\n\nAtoms\n\n1 1 1 1 1\n");
-    expect_error([&] { read_configuration(path, ka2_model()); }, {":3:", std::string(count) + " atoms, but the file has only 11 lines"});
+    expect_error([&] { read_configuration(path, ka2_model()); },
+                 {":11:", "Atoms section (line 9) ends after 1 of " + std::string(count) + " atom lines"});
   }
   std::remove(path.c_str());
 }

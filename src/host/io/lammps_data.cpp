@@ -118,11 +118,6 @@ Configuration read_lammps_data(const std::string& path, const Model& model) {
     } else if (f.size() == 2 && f[1] == "atoms") {
       n_atoms = static_cast<long>(parse_integer(f[0], path, ln, "number of atoms"));
       if (n_atoms <= 0) throw input_error(path, ln, "number of atoms must be positive");
-      // Every atom needs its own line in the Atoms section: a count beyond the file's lines is a
-      // wrong header (and must not size the arrays).
-      if (n_atoms > static_cast<long>(lines.size()))
-        throw input_error(path, ln, std::to_string(n_atoms) + " atoms, but the file has only " +
-                                        std::to_string(lines.size()) + " lines");
     } else if (f.size() == 3 && keyword(1) == "atom types") {
       n_types = static_cast<long>(parse_integer(f[0], path, ln, "number of atom types"));
       if (n_types <= 0) throw input_error(path, ln, "number of atom types must be positive");
@@ -145,6 +140,15 @@ Configuration read_lammps_data(const std::string& path, const Model& model) {
     if (!have_bounds[d])
       throw input_error(path, header_end, std::string("header has no '") + "xyz"[d] + "lo " + "xyz"[d] + "hi' line");
   c.box = Box::orthorhombic(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
+  // Every atom needs its own line in the Atoms section, so a count beyond the file's lines must not
+  // size the arrays: such a file gets the error its Atoms section gives (truncated, or wrong count).
+  if (n_atoms > static_cast<long>(lines.size())) {
+    for (std::size_t a = k; a < lines.size(); ++a) {
+      std::size_t at = a;
+      if (strip_comment(lines[a].text) == "Atoms") section_lines(lines, at, n_atoms, "Atoms", "atom", path);
+    }
+    throw input_error(path, 0, "no Atoms section");
+  }
   const int n = static_cast<int>(n_atoms);
 
   // ---- sections ----
