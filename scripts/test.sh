@@ -6,3 +6,10 @@ bash scripts/setup.sh
 bash scripts/build.sh
 cd "${BUILD_DIR:-build}"
 ctest --output-on-failure -j "${JOBS:-$(nproc)}" --timeout 600
+# Sanitizers and fuzzing (docs/reliability.md): the unit suite's subset under ASan + UBSan, then
+# each fuzz target for 20 s. Run after the suite so that its summary line prints first; with
+# set -e, a failure here fails the test command. $OLDPWD: the repository root the cd above left.
+cd "$OLDPWD"
+[[ -f scripts/fuzz.sh ]] || { echo "test.sh: not in the repository root ($PWD)" >&2; exit 1; }
+bash scripts/sanitize.sh
+bash scripts/fuzz.sh 20

@@ -55,6 +55,8 @@ double positive(const std::string& file, const std::string& field, std::optional
 Model model_from_table(const toml::table& t, const std::string& file) {
   Model m;
   m.source = file;
+  // Optional fields default when absent, but a value of the wrong type is an error, not the default.
+  if (t.contains("name") && !t["name"].is_string()) throw input_error(file, 0, "field 'name' must be a string");
   m.name = t["name"].value_or(std::string("unnamed"));
   m.density = positive(file, "density", t["density"].value<double>());
   m.cutoff_ratio = positive(file, "cutoff_ratio", t["cutoff_ratio"].value<double>());
@@ -71,6 +73,10 @@ Model model_from_table(const toml::table& t, const std::string& file) {
     auto name = (*s)["name"].value<std::string>();
     if (!name || name->empty()) throw input_error(file, 0, "missing field '" + where + ".name'");
     sp.name = *name;
+    if (s->contains("element") && !(*s)["element"].is_string())
+      throw input_error(file, 0, "field '" + where + ".element' must be a string");
+    if (s->contains("mass") && !(*s)["mass"].is_number())
+      throw input_error(file, 0, "field '" + where + ".mass' must be a number");
     sp.element = (*s)["element"].value_or(sp.name);
     sp.fraction = positive(file, where + ".fraction", (*s)["fraction"].value<double>());
     sp.mass = positive(file, where + ".mass", (*s)["mass"].value_or(1.0));
@@ -175,8 +181,9 @@ std::string model_to_toml(const Model& m) {
     out << "[" << section << "]\n";
     for (int a = 0; a < m.n_species(); ++a)
       for (int b = a; b < m.n_species(); ++b)
-        out << "\"" << m.species[a].name << "-" << m.species[b].name
-            << "\" = " << (section[0] == 'e' ? m.eps(a, b) : m.sig(a, b)) << "\n";
+        // The key quoted and escaped as a TOML string: a species name may hold quotes or backslashes.
+        out << toml::value<std::string>(m.species[a].name + "-" + m.species[b].name)
+            << " = " << (section[0] == 'e' ? m.eps(a, b) : m.sig(a, b)) << "\n";
   }
   return out.str();
 }

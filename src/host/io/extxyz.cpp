@@ -70,6 +70,8 @@ struct Column {
   int first;  // index of its first field on an atom line
 };
 
+constexpr int kMaxFields = 1 << 16;
+
 std::vector<Column> parse_properties(const std::string& spec, const std::string& path, long line) {
   std::vector<std::string> parts;
   std::size_t start = 0;
@@ -88,8 +90,12 @@ std::vector<Column> parse_properties(const std::string& spec, const std::string&
     if (t.size() != 1 || std::string("SRIL").find(t[0]) == std::string::npos)
       throw input_error(path, line, "Properties: column '" + parts[p] + "' has type '" + t + "', expected S, R, I or L");
     c.type = t[0];
-    c.count = static_cast<int>(parse_integer(parts[p + 2], path, line, "Properties: count of column '" + parts[p] + "'"));
-    if (c.count < 1) throw input_error(path, line, "Properties: column '" + parts[p] + "' has no fields");
+    const long long count = parse_integer(parts[p + 2], path, line, "Properties: count of column '" + parts[p] + "'");
+    if (count < 1) throw input_error(path, line, "Properties: column '" + parts[p] + "' has no fields");
+    // A line has at most a few dozen fields; the bound keeps the field arithmetic within int.
+    if (count > kMaxFields || first + count > kMaxFields)
+      throw input_error(path, line, "Properties: more than " + std::to_string(kMaxFields) + " fields per line");
+    c.count = static_cast<int>(count);
     c.first = first;
     first += c.count;
     for (const Column& other : cols)

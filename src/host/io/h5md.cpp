@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
+#include <type_traits>
 
 #include "tlsx/core/error.hpp"
 #include "tlsx/io/hdf5_file.hpp"
@@ -79,8 +81,15 @@ void read_step_time(const Frame& f, Configuration& c) {
     if (!f.group.exists(name)) bad(f.group, "time-dependent element without '" + name + "'");
     Dataset d = f.group.open_dataset(name);
     if (d.shape().empty()) {
-      const T offset = d.has_attribute("offset") ? static_cast<T>(d.attribute<double>("offset")) : T(0);
-      return offset + static_cast<T>(f.row) * d.read<T>()[0];
+      // offset + row * interval, in double precision: an int64 product could overflow.
+      const double offset = d.has_attribute("offset") ? d.attribute<double>("offset") : 0.0;
+      const double v = offset + static_cast<double>(f.row) * d.read<double>()[0];
+      if constexpr (std::is_integral_v<T>) {
+        if (!(std::fabs(v) < 9.2e18)) bad(d, "fixed-interval " + name + " out of range");
+        return static_cast<T>(std::llround(v));
+      } else {
+        return v;
+      }
     }
     if (d.shape().size() != 1 || d.shape()[0] <= f.row) bad(d, "has no entry for frame " + std::to_string(f.row));
     return d.read_rows<T>(f.row, 1)[0];
@@ -175,8 +184,10 @@ Configuration read_h5md(const std::string& path, const Model& model) {
   const Frame pf = last_frame(all, "position", 2);
   const Shape ps = pf.value.shape();
   if (ps.back() != 3) bad(pf.value, "expected 3 components per particle, found " + shape_text(ps));
+  if (ps[ps.size() - 2] == 0) bad(pf.value, "holds no particles");
+  if (ps[ps.size() - 2] > static_cast<std::size_t>(std::numeric_limits<int>::max() / 3))
+    bad(pf.value, "too many particles (" + std::to_string(ps[ps.size() - 2]) + ")");
   const int n = static_cast<int>(ps[ps.size() - 2]);
-  if (n <= 0) bad(pf.value, "holds no particles");
   read_step_time(pf, c);
   auto to_soa = [&](const Frame& f, std::vector<double>& out, const char* what) {
     const std::vector<double> rows = read_frame<double>(f);

@@ -84,6 +84,31 @@ std::size_t product(const Dims& s, std::size_t from = 0) {
   return p;
 }
 
+// The number of elements of a dataset's extents, checked: a file may claim extents whose product
+// overflows or whose bytes it does not hold (a truncated or corrupt file, or a dataset that was
+// never written); reading must not trust them to size a buffer. Datasets without filters store
+// every byte they hold; filtered (compressed) ones are trusted, as their size is the decoder's.
+std::size_t checked_count(hid_t dataset, const Shape& s, std::size_t memory_element, const std::string& where) {
+  std::size_t count = 1;
+  for (const std::size_t d : s)
+    if (d != 0 && count > SIZE_MAX / d) throw Error(where + ": dataset extents overflow");
+    else count *= d;
+  if (count == 0) return 0;
+  if (count > SIZE_MAX / std::max<std::size_t>(memory_element, 1)) throw Error(where + ": dataset extents overflow");
+  Handle type(H5Dget_type(dataset), H5Tclose);
+  Handle dcpl(H5Dget_create_plist(dataset), H5Pclose);
+  const bool vlen = H5Tis_variable_str(type.id()) > 0;
+  if (!vlen && dcpl.id() >= 0 && H5Pget_nfilters(dcpl.id()) == 0) {
+    const std::size_t element = H5Tget_size(type.id());
+    const hsize_t stored = H5Dget_storage_size(dataset);
+    if (element == 0 || count > SIZE_MAX / element || stored < count * element)
+      throw Error(where + ": dataset of " + std::to_string(count) + " values stores only " + std::to_string(stored) +
+                  " bytes (truncated, corrupt or never written)");
+  }
+  H5Eclear2(H5E_DEFAULT);
+  return count;
+}
+
 std::vector<hsize_t> to_hsize(const Shape& s) { return std::vector<hsize_t>(s.begin(), s.end()); }
 
 // ---- element types ----
@@ -355,7 +380,7 @@ std::vector<T> Dataset::read() const {
   const bool stored_string = is_string_type(type.id());
   if (stored_string != std::is_same_v<T, std::string>)
     fail(where(), stored_string ? "holds strings, not numbers" : "holds numbers, not strings");
-  const std::size_t count = product(shape());
+  const std::size_t count = checked_count(id(), shape(), sizeof(T), where());
   if constexpr (std::is_same_v<T, std::string>) {
     return read_strings(id(), false, type.id(), count, H5S_ALL, H5S_ALL, where());
   } else {
@@ -372,7 +397,8 @@ std::vector<T> Dataset::read_rows(std::size_t first, std::size_t count) const {
   silence_hdf5();
   Shape s = shape();
   if (s.empty()) fail(where(), "read_rows on a scalar dataset");
-  if (first + count > s[0])
+  checked_count(id(), s, sizeof(T), where());
+  if (first > s[0] || count > s[0] - first)
     throw Error(where() + ": rows [" + std::to_string(first) + ", " + std::to_string(first + count) +
                 ") requested, dataset has " + std::to_string(s[0]));
   Handle type(H5Dget_type(id()), H5Tclose);

@@ -142,6 +142,15 @@ Configuration read_lammps_data(const std::string& path, const Model& model) {
     if (!have_bounds[d])
       throw input_error(path, header_end, std::string("header has no '") + "xyz"[d] + "lo " + "xyz"[d] + "hi' line");
   c.box = Box::orthorhombic(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
+  // Every atom needs its own line in the Atoms section, so a count beyond the file's lines must not
+  // size the arrays: such a file gets the error its Atoms section gives (truncated, or wrong count).
+  if (n_atoms > static_cast<long>(lines.size())) {
+    for (std::size_t a = k; a < lines.size(); ++a) {
+      std::size_t at = a;
+      if (strip_comment(lines[a].text) == "Atoms") section_lines(lines, at, n_atoms, "Atoms", "atom", path);
+    }
+    throw input_error(path, 0, "no Atoms section");
+  }
   const int n = static_cast<int>(n_atoms);
 
   // ---- sections ----

@@ -28,8 +28,11 @@ void check_overlaps(const Configuration& c, const Model& model, const std::strin
       limit2[a * ns + b] = l * l;
       reach = std::max(reach, l);
     }
+  // Cells of side >= reach; no more cells per axis than about cbrt(2n) (a huge, sparse box must not
+  // size the grid: larger cells only cost pair checks, never miss one).
+  const double most = std::max(3.0, std::cbrt(2.0 * n));
   int dim[3];
-  for (int d = 0; d < 3; ++d) dim[d] = std::max(1, static_cast<int>(c.box.length[d] / reach));
+  for (int d = 0; d < 3; ++d) dim[d] = std::max(1, static_cast<int>(std::min(c.box.length[d] / reach, most)));
   const bool grid = dim[0] >= 3 && dim[1] >= 3 && dim[2] >= 3;
   if (!grid) dim[0] = dim[1] = dim[2] = 1;
   const long cells = long(dim[0]) * dim[1] * dim[2];

@@ -277,6 +277,8 @@ Exploration Exploration::resume(const std::string& path, const GlassSet& glasses
     const std::size_t m = energy.size();
     if (first_seen.size() != m || first_quench.size() != m || visits.size() != m || is_pos.size() != m * n3)
       throw input_error(path, 0, "/glass/" + std::to_string(r) + ": IS arrays disagree in length");
+    for (const double u : energy)
+      if (!std::isfinite(u)) throw input_error(path, 0, "/glass/" + std::to_string(r) + "/is_energy: non-finite energy");
     std::vector<InherentStructure> is(m);
     for (std::size_t k = 0; k < m; ++k) {
       is[k].id = static_cast<int>(k);

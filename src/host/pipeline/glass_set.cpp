@@ -1,5 +1,8 @@
 #include "tlsx/pipeline/glass_set.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "tlsx/core/error.hpp"
 #include "tlsx/io/atomic_file.hpp"
 #include "tlsx/io/hdf5_file.hpp"
@@ -45,9 +48,13 @@ GlassSet read_glass_set(const std::string& path) {
   h5::File f = h5::File::open(path);
   if (!f.exists("glasses/positions")) throw input_error(path, 0, "not a tlsx glass set (no /glasses/positions)");
   g.model = model_from_toml_text(f.attribute<std::string>("model"), path + ": /model");
-  g.n = static_cast<int>(f.attribute<std::int64_t>("n"));
+  const std::int64_t n_stored = f.attribute<std::int64_t>("n");
   const std::vector<double> box = f.attribute<std::vector<double>>("box");
-  if (box.size() != 3 || g.n <= 0) throw input_error(path, 0, "attributes n/box are malformed");
+  if (box.size() != 3 || n_stored <= 0 || n_stored > std::numeric_limits<int>::max() / 3)
+    throw input_error(path, 0, "attributes n/box are malformed");
+  for (const double l : box)
+    if (!std::isfinite(l) || l <= 0.0) throw input_error(path, 0, "attribute box: edge lengths must be positive and finite");
+  g.n = static_cast<int>(n_stored);
   g.box = Box::orthorhombic(box[0], box[1], box[2]);
   g.fictive_temperature = f.attribute<double>("fictive_temperature");
   g.seed = static_cast<std::uint64_t>(f.attribute<std::int64_t>("seed"));
@@ -62,6 +69,7 @@ GlassSet read_glass_set(const std::string& path) {
   if (f.exists("glasses/status")) g.status = f.read<std::int32_t>("glasses/status");  // (older files: none)
   const std::size_t count = g.ids.size(), n = g.n;
   if (g.positions.size() != count * 3 * n || g.velocities.size() != count * 3 * n || g.species.size() != count * n ||
+      g.energy.size() != count || g.swap_acceptance.size() != count ||
       (!g.status.empty() && g.status.size() != count))
     throw input_error(path, 0, "/glasses datasets disagree with n = " + std::to_string(n) + " and " +
                                    std::to_string(count) + " glasses");
@@ -73,7 +81,10 @@ GlassSet read_glass_set(const std::string& path) {
     g.series_temperature = f.read<double>("equilibration/temperature");
     g.series_fs = f.read<double>("equilibration/fs");
     g.fs_wavenumber = f.open_dataset("equilibration/fs").attribute<double>("q");
-  }
+    const std::size_t s = g.series_time.size();
+    if (g.series_energy.size() != count * s || g.series_temperature.size() != count * s || g.series_fs.size() != count * s)
+      throw input_error(path, 0, "/equilibration series disagree with " + std::to_string(count) + " glasses and " +
+                                     std::to_string(s) + " samples");  }
   return g;
 }
 

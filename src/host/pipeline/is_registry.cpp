@@ -1,5 +1,6 @@
 #include "tlsx/pipeline/is_registry.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -15,7 +16,9 @@ IsRegistry::IsRegistry(int n, const Box& box, const IsMatchTolerance& tolerance)
 }
 
 std::int64_t IsRegistry::bucket_of(double energy) const {
-  return static_cast<std::int64_t>(std::floor(energy / energy_window()));
+  // Clamped so that the conversion is defined for any finite energy (buckets beyond +-2^62 merge).
+  const double b = std::floor(energy / energy_window());
+  return static_cast<std::int64_t>(std::max(-4.6e18, std::min(4.6e18, b)));
 }
 
 double IsRegistry::max_displacement(const double* a, const double* b, int n, const Box& box) {
@@ -90,6 +93,8 @@ IsRegistry IsRegistry::restore(int n, const Box& box, const IsMatchTolerance& to
       throw Error("inherent-structure registry: stored ids are not 0.." + std::to_string(structures.size() - 1));
     if (s.pos.size() != 3 * static_cast<std::size_t>(n))
       throw Error("inherent-structure registry: IS " + std::to_string(k) + " has no coordinates");
+    if (!std::isfinite(s.energy))
+      throw Error("inherent-structure registry: IS " + std::to_string(k) + " has a non-finite energy");
     r.buckets_[r.bucket_of(s.energy)].push_back(s.id);
   }
   r.structures_ = std::move(structures);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <limits>
 #include <type_traits>
 
 #include "tlsx/core/error.hpp"
@@ -210,9 +211,13 @@ Library read_library(const std::string& path) {
   lib.program_version = f.attribute<std::string>("program_version");
   lib.created = f.attribute<std::string>("created");
   lib.model_toml = f.attribute<std::string>("model");
-  lib.n = static_cast<int>(f.attribute<std::int64_t>("n"));
+  const std::int64_t n_stored = f.attribute<std::int64_t>("n");
   const std::vector<double> box = f.attribute<std::vector<double>>("box");
-  if (box.size() != 3 || lib.n <= 0) throw input_error(path, 0, "root attributes n/box are malformed");
+  if (box.size() != 3 || n_stored <= 0 || n_stored > std::numeric_limits<int>::max() / 3)
+    throw input_error(path, 0, "root attributes n/box are malformed");
+  for (const double l : box)
+    if (!std::isfinite(l) || l <= 0.0) throw input_error(path, 0, "root attribute box: edge lengths must be positive and finite");
+  lib.n = static_cast<int>(n_stored);
   lib.box = Box::orthorhombic(box[0], box[1], box[2]);
   lib.masses = f.attribute<std::vector<double>>("masses");
   lib.T_Q = f.attribute<std::vector<double>>("T_Q");
@@ -284,6 +289,9 @@ Library read_library(const std::string& path) {
   ex.sequence_offset = read_column<std::int64_t>(e, "sequence_offset", glasses + 1, 1, path);
   if (ex.sequence_offset.front() != 0 || ex.sequence_offset.back() != static_cast<std::int64_t>(ex.sequence.size()))
     throw input_error(path, 0, "/exploration/sequence_offset does not span /exploration/sequence");
+  for (std::size_t g = 0; g < glasses; ++g)
+    if (ex.sequence_offset[g + 1] < ex.sequence_offset[g])
+      throw input_error(path, 0, "/exploration/sequence_offset decreases at glass row " + std::to_string(g));
   ex.persistence_glass = e.read<std::int64_t>("persistence_glass");
   check_glass(ex.persistence_glass, "exploration/persistence");
   ex.persistence_quenches = read_column<std::int64_t>(e, "persistence_quenches", ex.persistence_glass.size(), 1, path);
@@ -291,7 +299,10 @@ Library read_library(const std::string& path) {
   if (f.exists("double_wells")) {
     const h5::Group d = f.open_group("double_wells");
     LibraryDoubleWells& dw = lib.double_wells;
-    dw.images = static_cast<int>(d.attribute<std::int64_t>("images"));
+    const std::int64_t images_stored = d.attribute<std::int64_t>("images");
+    if (images_stored < 0 || images_stored > std::numeric_limits<int>::max())
+      throw input_error(path, 0, "/double_wells: attribute images = " + std::to_string(images_stored) + " out of range");
+    dw.images = static_cast<int>(images_stored);
     dw.glass = d.read<std::int64_t>("glass");
     const std::size_t m = dw.glass.size(), images = static_cast<std::size_t>(dw.images);
     check_glass(dw.glass, "double_wells");

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -108,7 +109,10 @@ T required_number(const toml::table& t, const char* key, const Source& src, int 
   }
   if (!v) throw input_error(src.name, src.line(*n), where + ": expected " +
                                                         (std::is_same_v<T, double> ? "a number" : "an integer"));
-  if (*v <= 0) throw input_error(src.name, src.line(*n), where + " must be positive");
+  if (!(*v > 0)) throw input_error(src.name, src.line(*n), where + " must be positive");
+  if constexpr (std::is_same_v<T, double>) {
+    if (!std::isfinite(*v)) throw input_error(src.name, src.line(*n), where + " must be finite");
+  }
   return *v;
 }
 
@@ -176,6 +180,8 @@ RunPlan make_run_plan_from_text(const std::string& text, const std::string& name
       } else if (k == "threads") {
         if (!value.is_integer() || value.value<std::int64_t>().value() < 0)
           throw input_error(name, src.line(value), "[run] threads: expected a non-negative integer");
+        if (value.value<std::int64_t>().value() > std::numeric_limits<int>::max())
+          throw input_error(name, src.line(value), "[run] threads: too large");
         if (threads < 0) threads = static_cast<int>(value.value<std::int64_t>().value());
       } else if (k == "model") {
         const auto m = value.value<std::string>();
@@ -232,6 +238,8 @@ RunPlan make_run_plan_from_text(const std::string& text, const std::string& name
         throw input_error(name, src.line(*f), "[[column]] " + std::to_string(c + 1) + ": first_glass: expected an integer >= 0");
       col.first_glass = f->value<std::int64_t>().value();
     }
+    if (col.first_glass > std::numeric_limits<std::int64_t>::max() - col.glasses)
+      throw input_error(name, line, "[[column]] " + std::to_string(c + 1) + ": first_glass + glasses overflows");
     next_glass = col.first_glass + col.glasses;
     col.directory = join(output_dir, "Tf" + shortest_decimal(col.fictive_temperature));
     if (!directories.insert(col.directory).second)
