@@ -4,7 +4,8 @@
 # /usr/local/cuda when present.
 set -euo pipefail
 packages=(cmake ninja-build g++ libhdf5-dev hdf5-tools libeigen3-dev libcli11-dev libgtest-dev
-          librandom123-dev libtomlplusplus-dev python3 python3-numpy python3-h5py python3-matplotlib lammps)
+          librandom123-dev libtomlplusplus-dev python3 python3-numpy python3-h5py python3-matplotlib lammps
+          python3-venv python3-dev)  # the last two: the Python module (scripts/python.sh)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
