@@ -87,6 +87,11 @@ tlsx::Configuration configuration_of(const tlsx::Model& model, const Positions& 
                                      const Vector& box, const std::string& name,
                                      const std::optional<Positions>& velocities = std::nullopt, long step = 0,
                                      double time = 0.0) {
+  // python/tlsx/engine.py shapes the arrays; these guard direct calls of the extension.
+  const std::size_t n = positions.shape(0);
+  if (positions.shape(1) != 3 || species.shape(0) != n || box.shape(0) != 3 ||
+      (velocities && (velocities->shape(0) != n || velocities->shape(1) != 3)))
+    throw tlsx::Error(name + ": positions (N x 3), species (N), box (3) and velocities (N x 3) do not fit together");
   tlsx::Configuration c;
   c.box = tlsx::Box::orthorhombic(box.data()[0], box.data()[1], box.data()[2]);
   c.pos = soa_of(positions);
