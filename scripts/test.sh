@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the whole test suite (what CI runs).
+# Installs what is missing, builds, and runs the whole test suite (what CI runs): the C++ suite by
+# ctest, then the Python module pip-installed into .venv (scripts/python.sh) and its pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,3 +14,7 @@ cd "$OLDPWD"
 [[ -f scripts/fuzz.sh ]] || { echo "test.sh: not in the repository root ($PWD)" >&2; exit 1; }
 bash scripts/sanitize.sh
 bash scripts/fuzz.sh 20
+# The Python module (docs/python.md), last so that pytest's closing line ends the output.
+bash scripts/python.sh
+# pytest compares the module with the command just built; a failure, or no test collected (exit 5), fails.
+TLSX_BINARY="$(cd "${BUILD_DIR:-build}" && pwd)/tlsx" "${TLSX_VENV:-.venv}/bin/python" -m pytest python/tests -ra

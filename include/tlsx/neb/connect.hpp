@@ -37,6 +37,9 @@ struct ConnectParams {
   double same_energy = 1e-7;
   double same_distance = 1e-3;
   int max_bands = 32;                 // bound on the paths run for one candidate pair
+  // Keep each double well's band images (ElementaryPath::images): for callers that want the path's
+  // configurations (the Python module's neb(..., return_images=True)); off in the pipeline.
+  bool keep_images = false;
 
   // The one test of "the same minimum", for connect_minima and for the NEB stage's matching of
   // found minima to the library's inherent structures (pipeline/neb_stage.cpp).
@@ -48,6 +51,9 @@ struct ConnectParams {
 struct ElementaryPath {
   int first = 0, second = 1;  // indices into ConnectResult::minima, in the path's orientation
   DoubleWell double_well;
+  // With ConnectParams::keep_images: the band's images (images x dimension), in the double well's
+  // orientation (from its lower minimum, like DoubleWell::s); else empty.
+  std::vector<double> images;
 };
 
 struct MinimumPair {

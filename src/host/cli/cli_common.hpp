@@ -27,6 +27,7 @@ std::string version_string();
 #include "tlsx/io/configuration.hpp"
 #include "tlsx/io/output_lock.hpp"
 #include "tlsx/pipeline/checkpoint.hpp"
+#include "tlsx/pipeline/one_configuration.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -36,12 +37,11 @@ std::string version_string();
 namespace tlsx::cli {
 
 // Neighbour-list skin (sigma) used by the commands: rebuilds when a particle moved skin/2.
-constexpr double kDefaultSkin = 0.3;
+constexpr double kDefaultSkin = kConfigurationSkin;
 
-// A one-replica batch holding configuration c (velocities copied when present).
-ReplicaBatch batch_from_configuration(const Configuration& c, const Model& model, double skin = kDefaultSkin);
-// Copies replica r's positions, velocities and species back into c.
-void store_replica(ReplicaBatch& batch, int r, Configuration& c, bool with_velocities);
+// One-replica batches of a configuration and back (pipeline/one_configuration.hpp).
+using tlsx::batch_from_configuration;
+using tlsx::store_replica;
 
 // Reads and validates a configuration file against the model (box size, overlaps, species).
 Configuration load_configuration(const std::string& path, const Model& model);

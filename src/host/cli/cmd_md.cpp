@@ -12,8 +12,6 @@
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
 #include "tlsx/core/progress.hpp"
-#include "tlsx/engine/initial_state.hpp"
-#include "tlsx/engine/md_params_check.hpp"
 #include "tlsx/pipeline/run_plan.hpp"
 
 namespace {
@@ -36,16 +34,13 @@ tlsx::Thermostat parse_thermostat(const std::string& s) {
   return tlsx::Thermostat::none;
 }
 
-// The replica blew up (md_integrator.hpp): its last good state goes to the output, and the run
-// fails with the step and the likely cause.
-[[noreturn]] void write_blown_up(const MdOptions& o, tlsx::Configuration& c, tlsx::ReplicaBatch& batch,
-                                 const tlsx::Model& model, const tlsx::MdReplicaState& s) {
-  tlsx::cli::store_replica(batch, 0, c, true);
-  c.step += static_cast<long>(s.step);
-  c.time += static_cast<double>(s.step) * o.dt;
+// The replica blew up (md_integrator.hpp): c holds its last good state (md_configuration), which
+// goes to the output, and the run fails with the step and the likely cause.
+[[noreturn]] void fail_blown_up(const MdOptions& o, const tlsx::Configuration& c, const tlsx::Model& model,
+                                const tlsx::MdReplicaState& s) {
   tlsx::write_configuration(o.output, c, model);
   char skin[32];
-  std::snprintf(skin, sizeof skin, "%g", 0.5 * tlsx::cli::kDefaultSkin);
+  std::snprintf(skin, sizeof skin, "%g", 0.5 * tlsx::kConfigurationSkin);
   throw tlsx::Error("md: replica 0 (" + o.input + ") blew up at step " + std::to_string(s.step + 1) + " of " +
                     std::to_string(o.steps) + ": its kinetic energy is not finite or a particle moved more than " +
                     skin + " sigma in one step (--dt " + tlsx::shortest_decimal(o.dt) +
@@ -57,24 +52,18 @@ void run_md(const MdOptions& o) {
   const tlsx::Model model = tlsx::resolve_model(o.model);
   tlsx::Configuration c = tlsx::cli::load_configuration(o.input, model);
   const int n = c.n();
-  tlsx::ReplicaBatch batch = tlsx::cli::batch_from_configuration(c, model);
-  tlsx::MdParams p;
-  p.dt = o.dt;
-  p.temperature = o.temperature;
-  p.thermostat = parse_thermostat(o.thermostat);
-  p.tau_t = o.tau_t > 0 ? o.tau_t : 100.0 * o.dt;  // LAMMPS's recommended damping: 100 steps
-  p.swap_every = o.swap_every;
-  p.swap_attempts = o.swap_every > 0 ? (o.swap_attempts >= 0 ? o.swap_attempts : static_cast<int>(std::lround(1.75 * n))) : 0;
-  p.seed = o.seed;
-  p.mass = model.species[0].mass;
-  tlsx::check_md_params(p, "md");  // e.g. --tau-t not above --dt: "md.tau_t must be > dt (...)"
-  std::vector<tlsx::MdReplicaState> states(1);
-  if (!c.has_velocities()) {
+  tlsx::MdRequest request;
+  request.temperature = o.temperature;
+  request.dt = o.dt;
+  request.thermostat = parse_thermostat(o.thermostat);
+  request.tau_t = o.tau_t;
+  request.swap_every = o.swap_every;
+  request.swap_attempts = o.swap_attempts;
+  request.seed = o.seed;
+  const tlsx::MdParams p = tlsx::md_params(request, model, n);  // e.g. --tau-t not above --dt: "md.tau_t must be > dt (...)"
+  if (!c.has_velocities())
     std::fprintf(stderr, "md: %s has no velocities: drawing Maxwell-Boltzmann velocities at T = %g (seed %llu)\n",
                  o.input.c_str(), o.temperature, static_cast<unsigned long long>(o.seed));
-    tlsx::maxwell_boltzmann_velocities(batch, 0, o.temperature, p.mass, o.seed, states[0].glass);
-  }
-  const tlsx::PairTable table = model.pair_table();
   const std::unique_ptr<tlsx::Backend> backend = tlsx::make_backend(o.backend, o.threads);
   tlsx::Progress progress("md", static_cast<double>(o.steps), "steps");
   const long chunk = o.thermo > 0 ? o.thermo : std::max(1L, std::min(o.steps, 1000L));
@@ -82,35 +71,25 @@ void run_md(const MdOptions& o) {
   const double volume = c.box.volume();
   if (o.thermo > 0) std::fprintf(stderr, "%10s %10s %14s %14s %10s\n", "Step", "Temp", "PotEng/N", "TotEng/N", "Press");
   const auto t0 = std::chrono::steady_clock::now();
-  for (long done = 0; done < o.steps;) {
-    const long k = std::min(chunk, o.steps - done);
-    backend->run_md(batch, states, table, p, k);
-    done += k;
-    const tlsx::MdReplicaState& s = states[0];
-    if (s.status == tlsx::kMdBlownUp) {
-      std::fputc('\n', stderr);
-      write_blown_up(o, c, batch, model, s);
-    }
-    const double t_now = 2.0 * s.kinetic_energy / dof;
-    if (o.thermo > 0) {
-      const double pressure = (n * t_now + s.virial / 3.0) / volume;
-      std::fprintf(stderr, "%10ld %10.5f %14.8f %14.8f %10.5f\n", done, t_now, s.potential_energy / n,
-                   (s.potential_energy + s.kinetic_energy) / n, pressure);
-    } else {
-      char extra[96];
-      std::snprintf(extra, sizeof extra, "T=%.4f e/N=%.6f", t_now, s.potential_energy / n);
-      progress.update(static_cast<double>(done), extra);
-    }
-    if (!std::isfinite(s.potential_energy) || !std::isfinite(s.kinetic_energy))
-      throw tlsx::Error("md: the energy became non-finite at step " + std::to_string(s.step) +
-                        " (time step too large or overlapping particles)");
-  }
+  const tlsx::MdReplicaState s = tlsx::md_configuration(
+      c, model, p, o.steps, *backend, chunk, [&](std::int64_t done, const tlsx::MdReplicaState& now) {
+        const double t_now = 2.0 * now.kinetic_energy / dof;
+        if (o.thermo > 0) {
+          const double pressure = (n * t_now + now.virial / 3.0) / volume;
+          std::fprintf(stderr, "%10lld %10.5f %14.8f %14.8f %10.5f\n", static_cast<long long>(done), t_now,
+                       now.potential_energy / n, (now.potential_energy + now.kinetic_energy) / n, pressure);
+        } else {
+          char extra[96];
+          std::snprintf(extra, sizeof extra, "T=%.4f e/N=%.6f", t_now, now.potential_energy / n);
+          progress.update(static_cast<double>(done), extra);
+        }
+      });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (s.status == tlsx::kMdBlownUp) {
+    std::fputc('\n', stderr);
+    fail_blown_up(o, c, model, s);
+  }
   progress.finish();
-  const tlsx::MdReplicaState& s = states[0];
-  tlsx::cli::store_replica(batch, 0, c, true);
-  c.step += o.steps;
-  c.time += o.steps * o.dt;
   tlsx::write_configuration(o.output, c, model);
   const double t_mean = s.kinetic_samples ? 2.0 * (s.kinetic_sum / s.kinetic_samples) / dof : 0.0;
   const double acceptance = s.swap_attempted ? static_cast<double>(s.swap_accepted) / s.swap_attempted : 0.0;

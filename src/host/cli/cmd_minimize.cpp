@@ -23,16 +23,14 @@ struct MinimizeOptions {
 void run_minimize(const MinimizeOptions& o) {
   const tlsx::Model model = tlsx::resolve_model(o.model);
   tlsx::Configuration c = tlsx::cli::load_configuration(o.input, model);
-  tlsx::ReplicaBatch batch = tlsx::cli::batch_from_configuration(c, model);
   tlsx::MinimizeParams params;
   tlsx::parse_minimize_algorithm(o.algo.c_str(), params.algorithm);  // a member (checked by CLI11)
   params.force_tolerance = o.ftol;
   params.max_iterations = o.max_iterations;
   const std::unique_ptr<tlsx::Backend> backend = tlsx::make_backend(o.backend, o.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  const tlsx::MinimizeResult res = backend->minimize(batch, model.pair_table(), params)[0];
+  const tlsx::MinimizeResult res = tlsx::minimize_configuration(c, model, params, *backend);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  tlsx::cli::store_replica(batch, 0, c, false);
   tlsx::write_configuration(o.output, c, model);
   const int n = c.n();
   std::fprintf(stderr, "minimize (%s): e/N = %.12f  max|F| = %.3e  iterations %lld  force evaluations %lld  %.3f s%s\n",

@@ -10,8 +10,8 @@
 #include "tlsx/backend/backend.hpp"
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
-#include "tlsx/neb/atomistic_surface.hpp"
 #include "tlsx/pipeline/neb_stage.hpp"
+#include "tlsx/pipeline/pair_path.hpp"
 #include "tlsx/quantum/splitting.hpp"
 
 namespace {
@@ -64,33 +64,12 @@ void run_pair(const NebCli& c) {
   const tlsx::Model model = tlsx::resolve_model(c.model);
   const tlsx::Configuration a = tlsx::cli::load_configuration(c.pair[0], model);
   const tlsx::Configuration b = tlsx::cli::load_configuration(c.pair[1], model);
-  if (a.n() != b.n()) throw tlsx::Error("neb: " + c.pair[0] + " and " + c.pair[1] + " have different particle numbers");
-  if (a.species != b.species) throw tlsx::Error("neb: " + c.pair[0] + " and " + c.pair[1] + " differ in species");
-  for (int d = 0; d < 3; ++d)
-    if (std::fabs(a.box.length[d] - b.box.length[d]) > 1e-12 * a.box.length[d])
-      throw tlsx::Error("neb: " + c.pair[0] + " and " + c.pair[1] + " have different boxes");
+  tlsx::check_pair(a, b, c.pair[0], c.pair[1]);  // before the backend's "auto" notice
   auto backend = tlsx::make_backend(c.backend, c.threads);
-  tlsx::AtomisticSurface surface(*backend, model.pair_table(), a.box, a.species, c.o.skin);
-  surface.minimize_params.algorithm = tlsx::MinimizeAlgorithm::cg;
-  // Both end points must be minima: the path's end points are fixed.
-  for (const auto* cfg : {&a, &b}) {
-    std::vector<double> e(1), f(cfg->pos.size());
-    surface.evaluate(cfg->pos.data(), 1, e.data(), f.data());
-    double largest = 0.0;
-    for (double g : f) largest = std::max(largest, std::fabs(g));
-    if (!(largest < 1e-6))
-      throw tlsx::Error("neb: " + std::string(cfg == &a ? c.pair[0] : c.pair[1]) + " is not a minimum (max force " +
-                        std::to_string(largest) + " > 1e-6): quench it first with tlsx minimize");
-  }
-  const auto t0 = std::chrono::steady_clock::now();
-  const tlsx::ConnectResult r = tlsx::connect_minima(surface, a.pos, b.pos, tlsx::connect_params(c.o));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-  bool direct = false;
-  for (const tlsx::ElementaryPath& p : r.double_wells) direct = direct || (p.first + p.second == 1);
-  std::string status = direct ? "good" : "split";
-  for (const tlsx::PathFailure& f : r.failures)
-    if (f.first + f.second == 1) status = f.not_converged ? "not_converged" : "failed";
+  const tlsx::PairPath path = tlsx::connect_pair(a, b, c.pair[0], c.pair[1], model, c.o, *backend);
+  const tlsx::ConnectResult& r = path.result;
+  const std::string& status = path.status;
+  const double seconds = path.seconds;
   std::fprintf(stderr, "neb: %s: %d intermediate minima, %zu double wells, %zu failures, %ld bands, %.2f s\n",
                status.c_str(), r.intermediate_minima(), r.double_wells.size(), r.failures.size(), r.bands, seconds);
   for (const tlsx::ElementaryPath& p : r.double_wells)

@@ -54,6 +54,16 @@ class Connector {
     out_.failures.push_back({i, j, reason, not_converged});
   }
 
+  // The band's images in the double well's orientation (from the lower minimum).
+  static void keep_images(const BandResult& band, ElementaryPath& path) {
+    const std::size_t dim = static_cast<std::size_t>(band.dimension);
+    path.images.resize(band.x.size());
+    for (int k = 0; k < band.images; ++k) {
+      const int from = path.double_well.first_is_lower ? k : band.images - 1 - k;
+      std::copy(band.image(from), band.image(from) + dim, path.images.begin() + static_cast<std::ptrdiff_t>(k * dim));
+    }
+  }
+
   // Index of the known minimum equal to m, or -1.
   int find(const Minimum& m) const {
     for (std::size_t k = 0; k < out_.minima.size(); ++k) {
@@ -78,7 +88,8 @@ class Connector {
         fail(i, j, "no barrier: the energy is monotonic along the path, the higher end point is not a separate minimum");
         return;
       }
-      out_.double_wells.push_back({i, j, make_double_well(surface_, band)});
+      out_.double_wells.push_back({i, j, make_double_well(surface_, band), {}});
+      if (p_.keep_images) keep_images(band, out_.double_wells.back());
       return;
     }
     // Split: minimise the image nearest each intermediate minimum.
