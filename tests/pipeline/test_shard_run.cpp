@@ -293,6 +293,12 @@ TEST(ShardedRun, EqualsTheUnshardedRunRefusesBadShardSetsAndResumesKilledShards)
     SCOPED_TRACE("a_shard_killed_without_a_word_is_lost_then_resumes_to_the_same_library");
     a_shard_killed_without_a_word_is_lost_then_resumes_to_the_same_library();
   }
+  // Kept when something failed, to look at.
+  if (!::testing::Test::HasFailure())
+    for (const char* name : {"full", "sharded", "missing", "preset", "version", "count", "count2", "model", "duplicate",
+                             "lost_glass", "half", "killed", "killed.log", "killed.pid", "listing.txt", "shard_out.txt",
+                             "shard_err.txt"})
+      std::system(("rm -rf " + tlsx::testing::temp_path(name)).c_str());
 }
 
 TEST(ShardedRunInput, BadShardFlagsAreOneLineErrors) {
