@@ -35,6 +35,12 @@ struct ExploreOptions {
   double thermostat_tau = 0.0;   // Berendsen time constant (tau_LJ); 0: 100 dt
   std::uint64_t seed = 1;        // key of the velocity streams (with the glass id)
   MinimizeParams minimize;       // set in the constructor: CG (the paper), |F| < 1e-10
+  // Two-stage quench: stop at max |F| < screen_tolerance, keep the result when the registry places
+  // it clearly in one known IS (IsRegistry::screen), else finish to minimize.force_tolerance and
+  // register as usual. With CG the first stage is the exact protocol's own quench up to that force,
+  // so a screened quench ends where the full one would: in the IS the registry names. 0: one stage,
+  // every quench to minimize.force_tolerance (the exact protocol).
+  double screen_tolerance = 0.0;
   IsMatchTolerance tolerance;
   double skin = 0.3;             // neighbour-list skin
   bool store_all_is = false;     // coordinates of every IS in the output, not only candidate pairs' ones
@@ -54,6 +60,13 @@ struct GlassExploration {
   TransitionLog log;
 };
 
+// What the quenches of this process cost (statistics; not checkpointed).
+struct QuenchStats {
+  std::int64_t quenches = 0;           // converged or failed, every glass
+  std::int64_t screened = 0;           // ended at the screen (two-stage quench, first stage only)
+  std::int64_t force_evaluations = 0;  // both stages
+};
+
 class Exploration {
  public:
   // A fresh start from the glasses' configurations.
@@ -65,6 +78,7 @@ class Exploration {
   // Advances every glass by one cycle: tau_cg MD steps, one quench, registration.
   void cycle(Backend& backend);
   std::int64_t quenches_done() const { return quenches_; }
+  const QuenchStats& quench_stats() const { return stats_; }
   bool finished() const { return quenches_ >= options_.n_cg; }
   // Exploration time of quench k (0-based): (k + 1) tau_cg dt.
   double quench_time(std::int64_t k) const;
@@ -90,9 +104,11 @@ class Exploration {
   Box box_;
   PairTable table_;
   ReplicaBatch md_batch_, quench_batch_;
+  ReplicaBatch finish_batch_;  // the second stage of two-stage quenches (as many replicas as need it)
   std::vector<MdReplicaState> md_states_;
   std::vector<GlassExploration> glasses_;
   std::int64_t quenches_ = 0;
+  QuenchStats stats_;
 };
 
 // Hash of what a checkpoint must agree on: the options (without n_cg) and the glasses' identity

@@ -91,6 +91,9 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("--minimizer", c->minimizer, "Quench minimiser")->check(CLI::IsMember(tlsx::minimize_algorithm_names()))->capture_default_str();
   sub->add_option("--ftol", o.minimize.force_tolerance, "Quench converged when max |F| component is below this")
       ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--screen-tolerance", o.screen_tolerance,
+                  "Two-stage quench: stop at this max |F|, finish to --ftol only when not clearly a known IS (0: one stage)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
   sub->add_option("--max-iterations", o.minimize.max_iterations, "Quench iteration limit")
       ->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--e-tol", o.tolerance.energy_per_particle, "Same IS: energies agree within this per particle")

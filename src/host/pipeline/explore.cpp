@@ -27,6 +27,8 @@ void validate(const ExploreOptions& o, const GlassSet& g) {
   if (!(o.dt > 0.0) || !std::isfinite(o.dt)) throw Error("explore: --dt must be > 0");
   if (o.tau_cg < 1) throw Error("explore: --tau-cg must be at least 1 MD step");
   if (o.n_cg < 1) throw Error("explore: --n-cg must be at least 1");
+  if (!(o.screen_tolerance >= 0.0) || !std::isfinite(o.screen_tolerance))
+    throw Error("explore: --screen-tolerance must be >= 0 (0: one-stage quenches)");
   if (g.size() < 1) throw Error("explore: the glass set holds no glasses");
   for (const Species& s : g.model.species)
     if (s.mass != g.model.species[0].mass)
@@ -63,6 +65,8 @@ std::string explore_config_json(const ExploreOptions& o, bool with_n_cg) {
       .add("cg_curvature", m.cg_curvature);
   if (m.algorithm == MinimizeAlgorithm::lbfgs)  // (absent otherwise: earlier checkpoints stay valid)
     mj.add("lbfgs_memory", kLbfgsMemory).add("lbfgs_max_step", m.lbfgs_max_step).add("lbfgs_curvature", m.lbfgs_curvature);
+  // (absent without a screen: earlier checkpoints stay valid)
+  if (o.screen_tolerance > 0.0) mj.add("screen_tolerance", o.screen_tolerance).add("screen_fraction", IsRegistry::kScreenFraction);
   j.add("minimize", mj);
   j.add("is_energy_tolerance_per_particle", o.tolerance.energy_per_particle)
       .add("is_distance_tolerance", o.tolerance.distance)
@@ -133,18 +137,61 @@ void Exploration::cycle(Backend& backend) {
                   std::to_string(md_states_[r].step) + " (non-finite energy); try a smaller --dt");
     quench_batch_.copy_replica_from(md_batch_, r, r);
   }
-  const std::vector<MinimizeResult> quenched = backend.minimize(quench_batch_, table_, options_.minimize);
   const double time = quench_time(quenches_);
   const std::int64_t k = quenches_;
+  const bool two_stage = options_.screen_tolerance > options_.minimize.force_tolerance;
+  MinimizeParams first = options_.minimize;
+  if (two_stage) first.force_tolerance = options_.screen_tolerance;
+  std::vector<MinimizeResult> quenched = backend.minimize(quench_batch_, table_, first);
+  // Registered IS (>= 0), failed quench, or kUnresolved: the second stage decides.
+  constexpr int kUnresolved = -2;
+  std::vector<int> outcome(static_cast<std::size_t>(count), kUnresolved);
+  std::vector<int> finish;  // replicas whose first stage did not place them in a known IS
+  for (int r = 0; r < count; ++r) {
+    const MinimizeResult& q = quenched[r];
+    stats_.force_evaluations += q.force_evaluations;
+    if (!q.converged() || !std::isfinite(q.energy)) {
+      outcome[r] = TransitionLog::kFailedQuench;
+    } else if (two_stage && q.max_force >= options_.minimize.force_tolerance) {
+      const int known = glasses_[r].registry.screen(quench_batch_.pos(r), q.energy);
+      if (known >= 0) {
+        outcome[r] = known;
+        ++stats_.screened;
+      } else {
+        finish.push_back(r);
+      }
+    }
+  }
+  // Second stage: from where the first stopped to the full tolerance (the minimiser's history,
+  // e.g. CG's direction, starts afresh, as after a neighbour-list overflow).
+  std::vector<int> row_of(static_cast<std::size_t>(count), -1);  // replica r's row in finish_batch_
+  if (!finish.empty()) {
+    const int m = static_cast<int>(finish.size());
+    if (finish_batch_.size() != m)
+      finish_batch_ = ReplicaBatch(n_, m, box_, quench_batch_.list_cutoff(), quench_batch_.skin());
+    for (int j = 0; j < m; ++j) {
+      finish_batch_.copy_replica_from(quench_batch_, finish[j], j);
+      row_of[finish[j]] = j;
+    }
+    const std::vector<MinimizeResult> done = backend.minimize(finish_batch_, table_, options_.minimize);
+    for (int j = 0; j < m; ++j) {
+      stats_.force_evaluations += done[j].force_evaluations;
+      quenched[finish[j]] = done[j];
+      if (!done[j].converged() || !std::isfinite(done[j].energy)) outcome[finish[j]] = TransitionLog::kFailedQuench;
+    }
+  }
+  stats_.quenches += count;
   // Each glass's registry is its own: register in parallel.
 #pragma omp parallel for schedule(dynamic, 1)
   for (int r = 0; r < count; ++r) {
     GlassExploration& g = glasses_[r];
-    const MinimizeResult& q = quenched[r];
-    if (q.converged() && std::isfinite(q.energy)) {
-      g.log.record(g.registry.add(quench_batch_.pos(r), q.energy, time, k).id);
-    } else {
+    if (outcome[r] == kUnresolved) {
+      const double* pos = row_of[r] >= 0 ? finish_batch_.pos(row_of[r]) : quench_batch_.pos(r);
+      g.log.record(g.registry.add(pos, quenched[r].energy, time, k).id);
+    } else if (outcome[r] == TransitionLog::kFailedQuench) {
       g.log.record(TransitionLog::kFailedQuench);
+    } else {
+      g.log.record(g.registry.revisit(outcome[r]).id);
     }
   }
   ++quenches_;
