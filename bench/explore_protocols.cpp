@@ -1,7 +1,8 @@
 // Quench protocols of the exploration side by side (bench/explore_protocols.sh, bench/RESULTS.md):
 //
 //   tlsx_explore_bench GLASSES.h5 --tau-cg K --n-cg M [--threads T] PROTOCOL...
-//   PROTOCOL: ALGORITHM[:SCREEN_TOLERANCE], e.g. cg (the exact protocol), cg:1e-3, lbfgs, lbfgs:1e-3
+//   PROTOCOL: ALGORITHM[:SCREEN_TOLERANCE], e.g. cg (the exact protocol: one stage), cg:1e-3 (the
+//   default of tlsx explore), lbfgs, lbfgs:1e-3
 //
 // Every protocol explores the same glasses with the same MD trajectory (a quench acts on a copy of
 // the MD replicas, so the trajectory does not depend on the protocol). The explorations advance in
@@ -41,6 +42,7 @@ Protocol parse_protocol(const std::string& text, std::int64_t tau_cg, std::int64
   p.options.n_cg = n_cg;
   p.options.temperature = 0.4;
   p.options.dt = 0.0025;
+  p.options.screen_tolerance = 0.0;  // one stage unless the protocol names a screen
   const std::size_t colon = text.find(':');
   const std::string algorithm = text.substr(0, colon);
   if (!parse_minimize_algorithm(algorithm.c_str(), p.options.minimize.algorithm))

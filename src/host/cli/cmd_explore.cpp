@@ -1,5 +1,6 @@
 // tlsx explore GLASSES.h5 -o EXPLORE.h5 [--temperature 0.4] [--dt 0.0025] --tau-cg K --n-cg M
-//              [--backend auto|cpu|cuda] [--seed S] [--store-is candidates|all] [--resume] ... [--json]
+//              [--backend auto|cpu|cuda] [--seed S] [--screen-tolerance 1e-3] [--store-is candidates|all]
+//              [--resume] ... [--json]
 // Landscape exploration of every glass (paper Sec. II D); writes the first tables of the
 // double-well library (docs/pipeline.md, docs/library-schema.md).
 #include <chrono>
@@ -68,6 +69,8 @@ void run_explore(ExploreCli c) {
         .add("n_is", static_cast<long long>(n_is))
         .add("candidate_pairs", static_cast<long long>(candidates))
         .add("failed_quenches", static_cast<long long>(failed))
+        .add("screened_quenches", static_cast<long long>(e.quench_stats().screened))  // this invocation's
+        .add("force_evaluations", static_cast<long long>(e.quench_stats().force_evaluations))
         .add("seconds", seconds)
         .add("backend", backend->name());
     tlsx::cli::print_json(j.str());
