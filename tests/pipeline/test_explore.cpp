@@ -242,7 +242,7 @@ TEST(Explore, SignalsCheckpointAndStopAtACycleBoundary) {
 ExploreOptions two_stage_options(double screen) {
   ExploreOptions o = tiny_options();
   o.tau_cg = 10;
-  o.n_cg = 24;
+  o.n_cg = 16;
   o.screen_tolerance = screen;
   return o;
 }
@@ -255,6 +255,14 @@ Library explore_with(const GlassSet& g, const ExploreOptions& o, int threads, Qu
   return e.library(g);
 }
 
+// fixture() under two_stage_options(1e-3) on 2 threads, computed once.
+const Library& two_stage_run(QuenchStats* stats = nullptr) {
+  static QuenchStats s;
+  static const Library lib = explore_with(fixture(), two_stage_options(1e-3), 2, &s);
+  if (stats != nullptr) *stats = s;
+  return lib;
+}
+
 // With CG the first stage is the exact quench up to the loose force, so every quench must end in
 // the IS of the exact protocol: the same sequence of ids, the same visits, and IS energies within the
 // scatter of one IS reached twice (a finished quench restarts CG's direction where it stopped).
@@ -262,7 +270,7 @@ TEST(Explore, TwoStageQuenchGivesTheExactProtocolsIsSequence) {
   const GlassSet& g = fixture();
   QuenchStats exact_stats, screened_stats;
   const Library exact = explore_with(g, two_stage_options(0.0), 2, &exact_stats);
-  const Library screened = explore_with(g, two_stage_options(1e-3), 2, &screened_stats);
+  const Library& screened = two_stage_run(&screened_stats);
   EXPECT_EQ(exact_stats.screened, 0);
   EXPECT_GT(screened_stats.screened, screened_stats.quenches / 2) << "the screen should decide most quenches";
   EXPECT_LT(screened_stats.force_evaluations, exact_stats.force_evaluations);
@@ -285,12 +293,12 @@ TEST(Explore, TwoStageQuenchGivesTheExactProtocolsIsSequence) {
 TEST(Explore, TwoStageSequenceDoesNotDependOnTheBatchOrThreads) {
   const GlassSet& g = fixture();
   const ExploreOptions o = two_stage_options(1e-3);
-  const Library all = explore_with(g, o, 2);
+  const Library& all = two_stage_run();
   const Library one = explore_with(tlsx::testing::single_glass(g, 1), o, 1);
   const auto& off = all.exploration.sequence_offset;
   const std::vector<std::int32_t> seq1(all.exploration.sequence.begin() + off[1], all.exploration.sequence.begin() + off[2]);
   EXPECT_EQ(seq1, one.exploration.sequence);
-  std::vector<double> e1, c1;
+  std::vector<double> e1;
   for (std::size_t k = 0; k < all.inherent_structures.size(); ++k)
     if (all.inherent_structures.glass[k] == 1) e1.push_back(all.inherent_structures.energy[k]);
   EXPECT_EQ(e1, one.inherent_structures.energy);  // bitwise
@@ -305,12 +313,12 @@ TEST(Explore, TwoStageResumedRunEqualsUninterruptedRun) {
   CpuBackend cpu(2);
   {
     Exploration first(g, o);
-    for (int k = 0; k < 9; ++k) first.cycle(cpu);
+    for (int k = 0; k < 7; ++k) first.cycle(cpu);
     first.save_checkpoint(ckpt);
   }
   Exploration second = Exploration::resume(ckpt, g, o);
   while (!second.finished()) second.cycle(cpu);
-  expect_same_library(second.library(g), explore_with(g, o, 2));
+  expect_same_library(second.library(g), two_stage_run());
   ExploreOptions one_stage = o;
   one_stage.screen_tolerance = 0.0;  // another protocol: refused
   EXPECT_THROW(Exploration::resume(ckpt, g, one_stage), Error);
