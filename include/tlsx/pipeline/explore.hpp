@@ -40,8 +40,8 @@ struct ExploreOptions {
   // register as usual (the registry holds only fully converged IS). With CG the first stage is the
   // exact protocol's own quench up to that force, so a screened quench stands for the full one,
   // which would end in the IS the registry names. 1e-3 by measurement (bench/RESULTS.md, "Two-stage
-  // quenches"): at 1e-2 the rest of the descent lowers the energy by more than half the energy
-  // tolerance and nothing is screened. 0: one stage, every quench to minimize.force_tolerance.
+  // quenches in the exploration"): at 1e-2 the rest of the descent lowers the energy by more than
+  // half the energy tolerance and nothing is screened. 0: one stage, every quench to the full tolerance.
   double screen_tolerance = 1e-3;
   IsMatchTolerance tolerance;
   double skin = 0.3;             // neighbour-list skin
