@@ -237,6 +237,94 @@ TEST(Explore, SignalsCheckpointAndStopAtACycleBoundary) {
   std::remove(ckpt.c_str());
 }
 
+// Two-stage quenches (ExploreOptions::screen_tolerance) on quenches close enough in time that most
+// land in an IS seen before, so that the screen decides most of them.
+ExploreOptions two_stage_options(double screen) {
+  ExploreOptions o = tiny_options();
+  o.tau_cg = 10;
+  o.n_cg = 16;
+  o.screen_tolerance = screen;
+  return o;
+}
+
+Library explore_with(const GlassSet& g, const ExploreOptions& o, int threads, QuenchStats* stats = nullptr) {
+  CpuBackend cpu(threads);
+  Exploration e(g, o);
+  while (!e.finished()) e.cycle(cpu);
+  if (stats != nullptr) *stats = e.quench_stats();
+  return e.library(g);
+}
+
+// fixture() under two_stage_options(1e-3) on 2 threads, computed once.
+const Library& two_stage_run(QuenchStats* stats = nullptr) {
+  static QuenchStats s;
+  static const Library lib = explore_with(fixture(), two_stage_options(1e-3), 2, &s);
+  if (stats != nullptr) *stats = s;
+  return lib;
+}
+
+// With CG the first stage is the exact quench up to the loose force, so every quench must end in
+// the IS of the exact protocol: the same sequence of ids, the same visits, and IS energies within the
+// scatter of one IS reached twice (a finished quench restarts CG's direction where it stopped).
+TEST(Explore, TwoStageQuenchGivesTheExactProtocolsIsSequence) {
+  const GlassSet& g = fixture();
+  QuenchStats exact_stats, screened_stats;
+  const Library exact = explore_with(g, two_stage_options(0.0), 2, &exact_stats);
+  const Library& screened = two_stage_run(&screened_stats);
+  EXPECT_EQ(exact_stats.screened, 0);
+  EXPECT_GT(screened_stats.screened, screened_stats.quenches / 2) << "the screen should decide most quenches";
+  EXPECT_LT(screened_stats.force_evaluations, exact_stats.force_evaluations);
+  EXPECT_EQ(screened.exploration.sequence, exact.exploration.sequence);
+  EXPECT_EQ(screened.inherent_structures.visits, exact.inherent_structures.visits);
+  EXPECT_EQ(screened.inherent_structures.first_quench, exact.inherent_structures.first_quench);
+  EXPECT_EQ(screened.transitions.first_candidate_quench, exact.transitions.first_candidate_quench);
+  EXPECT_EQ(screened.exploration.persistence_quenches, exact.exploration.persistence_quenches);
+  ASSERT_EQ(screened.inherent_structures.energy.size(), exact.inherent_structures.energy.size());
+  for (std::size_t k = 0; k < exact.inherent_structures.energy.size(); ++k)
+    EXPECT_NEAR(screened.inherent_structures.energy[k], exact.inherent_structures.energy[k], 1e-9) << "IS " << k;
+  // The library says which protocol ran.
+  EXPECT_NE(screened.config_explore.find("\"screen_tolerance\""), std::string::npos) << screened.config_explore;
+  EXPECT_EQ(exact.config_explore.find("screen_tolerance"), std::string::npos) << exact.config_explore;
+  std::printf("[ info ] %lld of %lld quenches screened, %lld vs %lld force evaluations\n",
+              (long long)screened_stats.screened, (long long)screened_stats.quenches,
+              (long long)screened_stats.force_evaluations, (long long)exact_stats.force_evaluations);
+}
+
+TEST(Explore, TwoStageSequenceDoesNotDependOnTheBatchOrThreads) {
+  const GlassSet& g = fixture();
+  const ExploreOptions o = two_stage_options(1e-3);
+  const Library& all = two_stage_run();
+  const Library one = explore_with(tlsx::testing::single_glass(g, 1), o, 1);
+  const auto& off = all.exploration.sequence_offset;
+  const std::vector<std::int32_t> seq1(all.exploration.sequence.begin() + off[1], all.exploration.sequence.begin() + off[2]);
+  EXPECT_EQ(seq1, one.exploration.sequence);
+  std::vector<double> e1;
+  for (std::size_t k = 0; k < all.inherent_structures.size(); ++k)
+    if (all.inherent_structures.glass[k] == 1) e1.push_back(all.inherent_structures.energy[k]);
+  EXPECT_EQ(e1, one.inherent_structures.energy);  // bitwise
+  expect_same_library(explore_with(g, o, 1), all);
+}
+
+TEST(Explore, TwoStageResumedRunEqualsUninterruptedRun) {
+  const GlassSet& g = fixture();
+  const ExploreOptions o = two_stage_options(1e-3);
+  const std::string ckpt = tlsx::testing::temp_path("resume2.ckpt");
+  std::remove(ckpt.c_str());
+  CpuBackend cpu(2);
+  {
+    Exploration first(g, o);
+    for (int k = 0; k < 7; ++k) first.cycle(cpu);
+    first.save_checkpoint(ckpt);
+  }
+  Exploration second = Exploration::resume(ckpt, g, o);
+  while (!second.finished()) second.cycle(cpu);
+  expect_same_library(second.library(g), two_stage_run());
+  ExploreOptions one_stage = o;
+  one_stage.screen_tolerance = 0.0;  // another protocol: refused
+  EXPECT_THROW(Exploration::resume(ckpt, g, one_stage), Error);
+  std::remove(ckpt.c_str());
+}
+
 TEST(Explore, RejectsBadOptions) {
   const GlassSet& g = fixture();
   ExploreOptions o = tiny_options();
@@ -247,6 +335,9 @@ TEST(Explore, RejectsBadOptions) {
   EXPECT_THROW(Exploration(g, o), Error);
   o = tiny_options();
   o.n_cg = 0;
+  EXPECT_THROW(Exploration(g, o), Error);
+  o = tiny_options();
+  o.screen_tolerance = -1e-3;
   EXPECT_THROW(Exploration(g, o), Error);
 }
 

@@ -175,4 +175,76 @@ TEST(IsRegistry, RejectsNonFiniteEnergyAndBadTolerances) {
   EXPECT_THROW(IsRegistry(kN, kBox, IsMatchTolerance{1e-8, -1.0}), tlsx::Error);
 }
 
+// The screen of the two-stage quench on a constructed case: two minima A and B a small displacement
+// apart (one particle 0.015 sigma, beyond the 0.01 distance tolerance) at energies the energy
+// tolerance cannot tell apart. A quench stopped early near B carries the residual of a loose
+// tolerance (random displacements of up to 2e-4 sigma, the energy 1e-7 above B's).
+struct TwoNearbyMinima {
+  std::vector<double> a, b;
+  double energy_a = -1300.0, energy_b = -1300.0 + 2e-7;  // within the window 216e-8 of each other
+  TwoNearbyMinima() : a(random_configuration(21)), b(a) { b[17] += 0.015; }  // x of particle 17
+};
+
+std::vector<double> loose_point(const std::vector<double>& minimum, unsigned seed, double amplitude = 2e-4) {
+  std::mt19937_64 gen(seed);
+  std::uniform_real_distribution<double> u(-amplitude, amplitude);
+  std::vector<double> p = minimum;
+  for (double& x : p) x += u(gen);
+  return p;
+}
+
+TEST(IsRegistry, ScreenNeverMergesTwoMinimaASmallDisplacementApart) {
+  const TwoNearbyMinima m;
+  // The exact protocol tells them apart (the construction is valid) ...
+  IsRegistry exact(kN, kBox);
+  EXPECT_TRUE(exact.add(m.a.data(), m.energy_a, 0.0, 0).is_new);
+  EXPECT_TRUE(exact.add(m.b.data(), m.energy_b, 1.0, 1).is_new);
+  // ... and with only A known, a loose quench near B is never placed in A: it must be finished.
+  IsRegistry reg(kN, kBox);
+  reg.add(m.a.data(), m.energy_a, 0.0, 0);
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    const auto x = loose_point(m.b, seed);
+    EXPECT_EQ(reg.screen(x.data(), m.energy_b + 1e-7), -1) << "seed " << seed;
+  }
+  // With both known, a loose quench near either is placed in its own.
+  reg.add(m.b.data(), m.energy_b, 1.0, 1);
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    EXPECT_EQ(reg.screen(loose_point(m.a, seed).data(), m.energy_a + 1e-7), 0) << "seed " << seed;
+    EXPECT_EQ(reg.screen(loose_point(m.b, seed).data(), m.energy_b + 1e-7), 1) << "seed " << seed;
+  }
+  // Halfway between them both are within the full tolerances: not clearly one, so finished.
+  auto middle = m.a;
+  middle[17] += 0.0075;
+  EXPECT_EQ(reg.screen(middle.data(), m.energy_a + 1e-7), -1);
+}
+
+TEST(IsRegistry, ScreenNeverSplitsOneMinimum) {
+  IsRegistry reg(kN, kBox);
+  const auto a = random_configuration(22);
+  reg.add(a.data(), -1300.0, 0.0, 0);
+  reg.add(random_configuration(23).data(), -1300.0 + 1e-7, 1.0, 1);  // same energy, far away
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    auto x = loose_point(a, seed);
+    // Rigidly translated and partly moved to other periodic images: still A.
+    for (int i = 0; i < kN; ++i) {
+      x[i] += 0.37 + (i % 3 == 0 ? 5.4 : 0.0);
+      x[kN + i] -= 1.9;
+      x[2 * kN + i] += (i % 5 == 0 ? -10.8 : 0.0);
+    }
+    EXPECT_EQ(reg.screen(x.data(), -1300.0 + 1e-7), 0) << "seed " << seed;
+    EXPECT_EQ(reg.screen(x.data(), -1300.0 - 1e-7), 0) << "seed " << seed;  // round-off below A
+  }
+  // Beyond half the tolerances the screen does not decide (the exact protocol would still match).
+  auto far = a;
+  far[3] += 0.006;  // 0.006 (1 - 1/n) > 0.005 after the mean is removed
+  EXPECT_EQ(reg.screen(far.data(), -1300.0), -1);
+  EXPECT_EQ(reg.find(far.data(), -1300.0), 0);
+  EXPECT_EQ(reg.screen(a.data(), -1300.0 + 0.6 * 216e-8), -1);
+  EXPECT_EQ(reg.find(a.data(), -1300.0 + 0.6 * 216e-8), 0);
+  // A screened quench counts as a visit.
+  EXPECT_EQ(reg.revisit(0).id, 0);
+  EXPECT_EQ(reg[0].visits, 2);
+  EXPECT_THROW(reg.revisit(2), tlsx::Error);
+}
+
 }  // namespace

@@ -35,6 +35,14 @@ struct ExploreOptions {
   double thermostat_tau = 0.0;   // Berendsen time constant (tau_LJ); 0: 100 dt
   std::uint64_t seed = 1;        // key of the velocity streams (with the glass id)
   MinimizeParams minimize;       // set in the constructor: CG (the paper), |F| < 1e-10
+  // Two-stage quench: stop at max |F| < screen_tolerance, keep the result when the registry places
+  // it clearly in one known IS (IsRegistry::screen), else finish to minimize.force_tolerance and
+  // register as usual (the registry holds only fully converged IS). With CG the first stage is the
+  // exact protocol's own quench up to that force, so a screened quench stands for the full one,
+  // which would end in the IS the registry names. 1e-3 by measurement (bench/RESULTS.md, "Two-stage
+  // quenches in the exploration"): at 1e-2 the rest of the descent lowers the energy by more than
+  // half the energy tolerance and nothing is screened. 0: one stage, every quench to the full tolerance.
+  double screen_tolerance = 1e-3;
   IsMatchTolerance tolerance;
   double skin = 0.3;             // neighbour-list skin
   bool store_all_is = false;     // coordinates of every IS in the output, not only candidate pairs' ones
@@ -54,6 +62,13 @@ struct GlassExploration {
   TransitionLog log;
 };
 
+// What the quenches of this process cost (statistics; not checkpointed).
+struct QuenchStats {
+  std::int64_t quenches = 0;           // converged or failed, every glass
+  std::int64_t screened = 0;           // ended at the screen (two-stage quench, first stage only)
+  std::int64_t force_evaluations = 0;  // both stages
+};
+
 class Exploration {
  public:
   // A fresh start from the glasses' configurations.
@@ -65,6 +80,7 @@ class Exploration {
   // Advances every glass by one cycle: tau_cg MD steps, one quench, registration.
   void cycle(Backend& backend);
   std::int64_t quenches_done() const { return quenches_; }
+  const QuenchStats& quench_stats() const { return stats_; }
   bool finished() const { return quenches_ >= options_.n_cg; }
   // Exploration time of quench k (0-based): (k + 1) tau_cg dt.
   double quench_time(std::int64_t k) const;
@@ -83,7 +99,8 @@ class Exploration {
  private:
   Exploration(const ExploreOptions& options, const GlassSet& glasses, bool fresh);
   MdParams md_params() const;
-  std::vector<MinimizeResult> quench_active(Backend& backend, const std::vector<char>& active);
+  std::vector<MinimizeResult> quench_active(Backend& backend, const std::vector<char>& active,
+                                            const MinimizeParams& params);
 
   ExploreOptions options_;
   std::uint64_t config_hash_ = 0;
@@ -91,10 +108,12 @@ class Exploration {
   Box box_;
   PairTable table_;
   ReplicaBatch md_batch_, quench_batch_;
+  ReplicaBatch finish_batch_;  // the second stage of two-stage quenches (as many replicas as need it)
   std::vector<MdReplicaState> md_states_;
   std::vector<GlassExploration> glasses_;
   std::vector<char> prepared_blown_up_;  // the glass set marks it blown up: never explored
   std::int64_t quenches_ = 0;
+  QuenchStats stats_;
 };
 
 // Hash of what a checkpoint must agree on: the options (without n_cg) and the glasses' identity

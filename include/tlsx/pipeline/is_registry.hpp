@@ -56,6 +56,22 @@ class IsRegistry {
   // The id of the IS this configuration belongs to, or -1.
   int find(const double* pos, double energy) const;
 
+  // The screen of a two-stage quench (explore.hpp): the id of the one known IS that a quench stopped
+  // early (at a loose force tolerance) is clearly in, or -1 when it is new or not clearly one. A
+  // known IS A is clear when the loose configuration x lies within kScreenFraction of both
+  // tolerances of A (|U(x) - U_A| <= f * energy window, displacement <= f * distance) and no other
+  // known IS is within the full tolerances of x. Why the finish can then be skipped: the descent
+  // from x ends in some minimum B. With f = 1/2, B is registered as A by add() (the exact protocol)
+  // whenever the rest of the descent moves no particle by more than (1 - f) * distance and lowers
+  // the energy by at most (1 - f) * window (the displacement after removing the mean obeys the
+  // triangle inequality; B's energy lies below U(x), the descent never rises). At a loose tolerance
+  // of 1e-3 the rest of a KA2 quench moves particles by ~2e-4 sigma and lowers the energy by ~1e-6
+  // (bench/RESULTS.md), a factor ~25 and ~5 inside those bounds.
+  int screen(const double* pos, double energy) const;
+  static constexpr double kScreenFraction = 0.5;
+  // Counts one more quench in known IS `id` (a screened quench) and returns {id, false}.
+  Match revisit(int id);
+
   int n() const { return n_; }
   const Box& box() const { return box_; }
   const IsMatchTolerance& tolerance() const { return tolerance_; }
@@ -74,7 +90,7 @@ class IsRegistry {
  private:
   double energy_window() const { return tolerance_.energy_per_particle * n_; }
   std::int64_t bucket_of(double energy) const;
-  bool same(const InherentStructure& s, const double* pos, double energy) const;
+  bool same(const InherentStructure& s, const double* pos, double energy, double fraction = 1.0) const;
 
   int n_ = 0;
   Box box_;

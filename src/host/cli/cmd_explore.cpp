@@ -1,5 +1,6 @@
 // tlsx explore GLASSES.h5 -o EXPLORE.h5 [--temperature 0.4] [--dt 0.0025] --tau-cg K --n-cg M
-//              [--backend auto|cpu|cuda] [--seed S] [--store-is candidates|all] [--resume] ... [--json]
+//              [--backend auto|cpu|cuda] [--seed S] [--screen-tolerance 1e-3] [--store-is candidates|all]
+//              [--resume] ... [--json]
 // Landscape exploration of every glass (paper Sec. II D); writes the first tables of the
 // double-well library (docs/pipeline.md, docs/library-schema.md).
 #include <chrono>
@@ -68,6 +69,8 @@ void run_explore(ExploreCli c) {
         .add("n_is", static_cast<long long>(n_is))
         .add("candidate_pairs", static_cast<long long>(candidates))
         .add("failed_quenches", static_cast<long long>(failed))
+        .add("screened_quenches", static_cast<long long>(e.quench_stats().screened))  // this invocation's
+        .add("force_evaluations", static_cast<long long>(e.quench_stats().force_evaluations))
         .add("seconds", seconds)
         .add("backend", backend->name());
     tlsx::cli::print_json(j.str());
@@ -91,6 +94,9 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("--minimizer", c->minimizer, "Quench minimiser")->check(CLI::IsMember(tlsx::minimize_algorithm_names()))->capture_default_str();
   sub->add_option("--ftol", o.minimize.force_tolerance, "Quench converged when max |F| component is below this")
       ->check(tlsx::cli::positive(o.minimize.force_tolerance))->capture_default_str();
+  sub->add_option("--screen-tolerance", o.screen_tolerance,
+                  "Two-stage quench: stop at this max |F|, finish to --ftol only when not clearly a known IS (0: one stage)")
+      ->check(tlsx::cli::non_negative(o.screen_tolerance))->capture_default_str();
   sub->add_option("--max-iterations", o.minimize.max_iterations, "Quench iteration limit")
       ->check(tlsx::cli::positive(o.minimize.max_iterations))->capture_default_str();
   sub->add_option("--e-tol", o.tolerance.energy_per_particle, "Same IS: energies agree within this per particle")

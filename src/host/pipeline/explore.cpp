@@ -29,6 +29,8 @@ void validate(const ExploreOptions& o, const GlassSet& g) {
   if (!(o.dt > 0.0) || !std::isfinite(o.dt)) throw Error("explore: --dt must be > 0");
   if (o.tau_cg < 1) throw Error("explore: --tau-cg must be at least 1 MD step");
   if (o.n_cg < 1) throw Error("explore: --n-cg must be at least 1");
+  if (!(o.screen_tolerance >= 0.0) || !std::isfinite(o.screen_tolerance))
+    throw Error("explore: --screen-tolerance must be >= 0 (0: one-stage quenches)");
   if (g.size() < 1) throw Error("explore: the glass set holds no glasses");
   for (const Species& s : g.model.species)
     if (s.mass != g.model.species[0].mass)
@@ -65,6 +67,8 @@ std::string explore_config_json(const ExploreOptions& o, bool with_n_cg) {
       .add("cg_curvature", m.cg_curvature);
   if (m.algorithm == MinimizeAlgorithm::lbfgs)  // (absent otherwise: earlier checkpoints stay valid)
     mj.add("lbfgs_memory", kLbfgsMemory).add("lbfgs_max_step", m.lbfgs_max_step).add("lbfgs_curvature", m.lbfgs_curvature);
+  // (absent without a screen: earlier checkpoints stay valid)
+  if (o.screen_tolerance > 0.0) mj.add("screen_tolerance", o.screen_tolerance).add("screen_fraction", IsRegistry::kScreenFraction);
   j.add("minimize", mj);
   j.add("is_energy_tolerance_per_particle", o.tolerance.energy_per_particle)
       .add("is_distance_tolerance", o.tolerance.distance)
@@ -129,23 +133,25 @@ double Exploration::quench_time(std::int64_t k) const {
   return static_cast<double>(k + 1) * static_cast<double>(options_.tau_cg) * options_.dt;
 }
 
-// Quenches a copy of every active replica into quench_batch_. A blown-up replica is not quenched (its
+// Quenches (with `params`: the first stage of a two-stage quench, or the whole) a copy of every
+// active replica into quench_batch_. A blown-up replica is not quenched (its
 // last good state may be far from sane); the others then go through a batch of their own, which does
 // not change them (every replica's minimisation is its own).
-std::vector<MinimizeResult> Exploration::quench_active(Backend& backend, const std::vector<char>& active) {
+std::vector<MinimizeResult> Exploration::quench_active(Backend& backend, const std::vector<char>& active,
+                                                      const MinimizeParams& params) {
   const int count = md_batch_.size();
   std::vector<int> rows;
   for (int r = 0; r < count; ++r)
     if (active[r]) rows.push_back(r);
   if (static_cast<int>(rows.size()) == count) {
     for (int r = 0; r < count; ++r) quench_batch_.copy_replica_from(md_batch_, r, r);
-    return backend.minimize(quench_batch_, table_, options_.minimize);
+    return backend.minimize(quench_batch_, table_, params);
   }
   std::vector<MinimizeResult> quenched(static_cast<std::size_t>(count));
   if (rows.empty()) return quenched;
   ReplicaBatch part(n_, static_cast<int>(rows.size()), box_, quench_batch_.list_cutoff(), quench_batch_.skin());
   for (std::size_t k = 0; k < rows.size(); ++k) part.copy_replica_from(md_batch_, rows[k], static_cast<int>(k));
-  const std::vector<MinimizeResult> q = backend.minimize(part, table_, options_.minimize);
+  const std::vector<MinimizeResult> q = backend.minimize(part, table_, params);
   for (std::size_t k = 0; k < rows.size(); ++k) {
     quench_batch_.copy_replica_from(part, static_cast<int>(k), rows[k]);
     quenched[static_cast<std::size_t>(rows[k])] = q[k];
@@ -173,19 +179,63 @@ void Exploration::cycle(Backend& backend) {
       throw Error("explore: glass " + std::to_string(glasses_[r].glass_id) + ": MD diverged before step " +
                   std::to_string(md_states_[r].step) + " (non-finite energy); try a smaller --dt");
   }
-  const std::vector<MinimizeResult> quenched = quench_active(backend, active);
   const double time = quench_time(quenches_);
   const std::int64_t k = quenches_;
+  const bool two_stage = options_.screen_tolerance > options_.minimize.force_tolerance;
+  MinimizeParams first = options_.minimize;
+  if (two_stage) first.force_tolerance = options_.screen_tolerance;
+  std::vector<MinimizeResult> quenched = quench_active(backend, active, first);
+  // Registered IS (>= 0), failed quench, or kUnresolved: the second stage decides.
+  constexpr int kUnresolved = -2;
+  std::vector<int> outcome(static_cast<std::size_t>(count), kUnresolved);
+  std::vector<int> finish;  // replicas whose first stage did not place them in a known IS
+  for (int r = 0; r < count; ++r) {
+    if (!active[r]) continue;
+    ++stats_.quenches;
+    const MinimizeResult& q = quenched[r];
+    stats_.force_evaluations += q.force_evaluations;
+    if (!q.converged() || !std::isfinite(q.energy)) {
+      outcome[r] = TransitionLog::kFailedQuench;
+    } else if (two_stage && q.max_force >= options_.minimize.force_tolerance) {
+      const int known = glasses_[r].registry.screen(quench_batch_.pos(r), q.energy);
+      if (known >= 0) {
+        outcome[r] = known;
+        ++stats_.screened;
+      } else {
+        finish.push_back(r);
+      }
+    }
+  }
+  // Second stage: from where the first stopped to the full tolerance (the minimiser's history,
+  // e.g. CG's direction, starts afresh, as after a neighbour-list overflow).
+  std::vector<int> row_of(static_cast<std::size_t>(count), -1);  // replica r's row in finish_batch_
+  if (!finish.empty()) {
+    const int m = static_cast<int>(finish.size());
+    if (finish_batch_.size() != m)
+      finish_batch_ = ReplicaBatch(n_, m, box_, quench_batch_.list_cutoff(), quench_batch_.skin());
+    for (int j = 0; j < m; ++j) {
+      finish_batch_.copy_replica_from(quench_batch_, finish[j], j);
+      row_of[finish[j]] = j;
+    }
+    const std::vector<MinimizeResult> done = backend.minimize(finish_batch_, table_, options_.minimize);
+    for (int j = 0; j < m; ++j) {
+      stats_.force_evaluations += done[j].force_evaluations;
+      quenched[finish[j]] = done[j];
+      if (!done[j].converged() || !std::isfinite(done[j].energy)) outcome[finish[j]] = TransitionLog::kFailedQuench;
+    }
+  }
   // Each glass's registry is its own: register in parallel.
 #pragma omp parallel for schedule(dynamic, 1)
   for (int r = 0; r < count; ++r) {
     if (!active[r]) continue;
     GlassExploration& g = glasses_[r];
-    const MinimizeResult& q = quenched[r];
-    if (q.converged() && std::isfinite(q.energy)) {
-      g.log.record(g.registry.add(quench_batch_.pos(r), q.energy, time, k).id);
-    } else {
+    if (outcome[r] == kUnresolved) {
+      const double* pos = row_of[r] >= 0 ? finish_batch_.pos(row_of[r]) : quench_batch_.pos(r);
+      g.log.record(g.registry.add(pos, quenched[r].energy, time, k).id);
+    } else if (outcome[r] == TransitionLog::kFailedQuench) {
       g.log.record(TransitionLog::kFailedQuench);
+    } else {
+      g.log.record(g.registry.revisit(outcome[r]).id);
     }
   }
   ++quenches_;

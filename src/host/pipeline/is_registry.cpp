@@ -40,9 +40,9 @@ double IsRegistry::max_displacement(const double* a, const double* b, int n, con
   return std::sqrt(worst2);
 }
 
-bool IsRegistry::same(const InherentStructure& s, const double* pos, double energy) const {
-  if (std::fabs(s.energy - energy) > energy_window()) return false;
-  return max_displacement(s.pos.data(), pos, n_, box_) <= tolerance_.distance;
+bool IsRegistry::same(const InherentStructure& s, const double* pos, double energy, double fraction) const {
+  if (std::fabs(s.energy - energy) > fraction * energy_window()) return false;
+  return max_displacement(s.pos.data(), pos, n_, box_) <= fraction * tolerance_.distance;
 }
 
 int IsRegistry::find(const double* pos, double energy) const {
@@ -63,6 +63,29 @@ int IsRegistry::find(const double* pos, double energy) const {
     }
   }
   return best;
+}
+
+int IsRegistry::screen(const double* pos, double energy) const {
+  // Every known IS within the full tolerances lies in the three buckets around the energy (find()).
+  const std::int64_t k = bucket_of(energy);
+  int clear = -1, near = 0;
+  for (std::int64_t b = k - 1; b <= k + 1; ++b) {
+    const auto it = buckets_.find(b);
+    if (it == buckets_.end()) continue;
+    for (const int id : it->second) {
+      const InherentStructure& s = structures_[static_cast<std::size_t>(id)];
+      if (!same(s, pos, energy)) continue;
+      ++near;
+      if (same(s, pos, energy, kScreenFraction)) clear = id;
+    }
+  }
+  return near == 1 ? clear : -1;
+}
+
+IsRegistry::Match IsRegistry::revisit(int id) {
+  if (id < 0 || id >= size()) throw Error("inherent-structure registry: revisit of unknown IS " + std::to_string(id));
+  structures_[static_cast<std::size_t>(id)].visits += 1;
+  return {id, false};
 }
 
 IsRegistry::Match IsRegistry::add(const double* pos, double energy, double time, std::int64_t quench) {
