@@ -1,14 +1,19 @@
 // tlsx neb EXPLORE.h5 -o DW.h5 [--method neb|string] [--images 64] [--spring 0.125] [--ftol 1e-5] ... [--resume]
-// tlsx neb --pair A.data B.data [--images 64] [--model M] [--json]
+// tlsx neb --pair A.data B.data [--images 64] [--optimizer fire|lbfgs] [--write-path P.xyz] [--model M] [--json]
 // Minimum energy paths between the candidate pairs of an explored library (paper Sec. II D), or
 // between two minima given as configuration files (docs/neb.md).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "cli_common.hpp"
 #include "tlsx/backend/backend.hpp"
 #include "tlsx/core/error.hpp"
+#include "tlsx/core/progress.hpp"
+#include "tlsx/io/extxyz.hpp"
 #include "tlsx/core/json.hpp"
 #include "tlsx/neb/atomistic_surface.hpp"
 #include "tlsx/pipeline/neb_stage.hpp"
@@ -21,10 +26,11 @@ const std::vector<double> kDefaultMasses = {5250.0, 1200.0};
 
 struct NebCli {
   tlsx::NebStageOptions o;
-  std::string input, output, method = "string", backend = "auto", model;
+  std::string input, output, method = "string", optimizer = "fire", backend = "auto", model;
   std::vector<std::string> pair;
   int threads = 0;
   tlsx::cli::CheckpointCli checkpoint;
+  std::string write_path;  // --write-path (with --pair)
   bool no_climb = false, json = false;
 };
 
@@ -59,32 +65,143 @@ tlsx::JsonObject double_well_json(const tlsx::DoubleWell& dw, int first, int sec
   return j;
 }
 
+// What quenching an end point changed (tlsx neb --pair accepts ends that are not minima to 1e-6).
+struct EndQuench {
+  double max_force = 0.0;             // largest force component as read
+  bool quenched = false;
+  double energy_change = 0.0;         // V after - V before (eps)
+  double largest_displacement = 0.0;  // largest distance any particle moved (sigma, minimum image)
+  long force_evaluations = 0;
+};
+
+// The path's end points are fixed and must be minima: an end whose largest force component is
+// 1e-6 or more (e.g. quenched by LAMMPS to ~3e-5) is minimised to --min-ftol with the project's
+// minimiser first, and what moved is reported.
+EndQuench quench_end(tlsx::AtomisticSurface& surface, std::vector<double>& x, const std::string& file, double tolerance) {
+  EndQuench q;
+  std::vector<double> e(1), f(x.size());
+  surface.evaluate(x.data(), 1, e.data(), f.data());
+  for (double g : f) q.max_force = std::max(q.max_force, std::fabs(g));
+  if (q.max_force < 1e-6) return q;
+  const std::vector<double> before = x;
+  const tlsx::RelaxOutcome r = surface.minimize(x, tolerance);
+  if (!r.converged)
+    throw tlsx::Error("neb: " + file + " is not a minimum (max force " + std::to_string(q.max_force) +
+                      ") and does not quench: " + r.reason);
+  q.quenched = true;
+  q.energy_change = r.energy - e[0];
+  q.largest_displacement = surface.max_particle_displacement(before.data(), x.data());
+  q.force_evaluations = r.force_evaluations;
+  std::fprintf(stderr,
+               "neb: %s is not a minimum (max force %.3g >= 1e-6): quenched to %.3g, energy change %.6g, largest "
+               "displacement %.4g sigma\n",
+               file.c_str(), q.max_force, tolerance, q.energy_change, q.largest_displacement);
+  return q;
+}
+
+// One stderr line every few seconds while a band runs: which band and phase, steps, the band force
+// against the phase's target, the barrier the band sees so far, the step rate, and an ETA of the
+// phase from the recent rate of decrease of log(band force).
+class BandProgressLine {
+ public:
+  BandProgressLine(double climb_start_tolerance, double force_tolerance, bool climb, double interval = 5.0)
+      : tol1_(climb ? std::max(climb_start_tolerance, force_tolerance) : force_tolerance), tol2_(force_tolerance),
+        interval_(interval), start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+  void operator()(const tlsx::BandProgress& p) {
+    if (tlsx::Progress::quiet || !(p.max_band_force > 0.0) || !std::isfinite(p.max_band_force)) return;
+    if (p.band != band_ || p.phase != phase_) {  // a new phase: a new rate
+      band_ = p.band, phase_ = p.phase;
+      mark_steps_ = p.band_evaluations, mark_log_ = std::log(p.max_band_force);
+      mark_time_ = std::chrono::steady_clock::now();
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (std::chrono::duration<double>(now - last_).count() < interval_) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - mark_time_).count();
+    const long steps = p.band_evaluations - mark_steps_;
+    const double rate = seconds > 0.0 ? steps / seconds : 0.0;
+    const double target = p.phase == 1 ? tol1_ : tol2_;
+    const double decay = steps > 0 ? (mark_log_ - std::log(p.max_band_force)) / steps : 0.0;  // per step
+    std::string eta = "?";
+    if (decay > 0.0 && rate > 0.0)
+      eta = tlsx::format_duration(std::max(0.0, std::log(p.max_band_force / target)) / decay / rate);
+    std::fprintf(stderr, "neb: band %ld %s step %ld  band force %.3g (target %.3g)  V_a so far %.6g  %.3g steps/s  ETA %s  elapsed %s\n",
+                 p.band, p.phase == 1 ? "plain" : "climbing", p.band_evaluations, p.max_band_force, target, p.barrier,
+                 rate, eta.c_str(), tlsx::format_duration(std::chrono::duration<double>(now - start_).count()).c_str());
+  }
+
+ private:
+  double tol1_, tol2_, interval_;
+  std::chrono::steady_clock::time_point start_, last_, mark_time_;
+  long band_ = 0, mark_steps_ = 0;
+  int phase_ = 0;
+  double mark_log_ = 0.0;
+};
+
+// --write-path: the images of every elementary double well, in order, as one extended-XYZ
+// trajectory (each frame's comment names its path, image and energy).
+void write_paths(const std::string& path, const tlsx::ConnectResult& r, const tlsx::Configuration& like,
+                 const tlsx::Model& model) {
+  std::vector<tlsx::Configuration> frames;
+  std::vector<std::string> extra;
+  const std::size_t dim = like.pos.size();
+  for (std::size_t w = 0; w < r.double_wells.size(); ++w) {
+    const tlsx::ElementaryPath& p = r.double_wells[w];
+    const std::size_t images = p.images.size() / dim;
+    for (std::size_t k = 0; k < images; ++k) {
+      tlsx::Configuration c;
+      c.box = like.box;
+      c.species = like.species;
+      c.pos.assign(p.images.begin() + k * dim, p.images.begin() + (k + 1) * dim);
+      c.step = static_cast<long>(k);
+      frames.push_back(std::move(c));
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "path=%zu first=%d second=%d image=%zu energy=%.17g", w, p.first, p.second, k,
+                    p.image_energy[k]);
+      extra.emplace_back(buf);
+    }
+  }
+  if (frames.empty()) throw tlsx::Error("neb: --write-path " + path + ": no converged double well to write");
+  tlsx::write_extxyz_frames(path, frames, extra, model);
+  std::fprintf(stderr, "neb: wrote %zu images of %zu paths to %s\n", frames.size(), r.double_wells.size(), path.c_str());
+}
+
 // --pair: two minima from files, the whole connect procedure, the quantities of every double well.
 void run_pair(const NebCli& c) {
   const tlsx::Model model = tlsx::resolve_model(c.model);
-  const tlsx::Configuration a = tlsx::cli::load_configuration(c.pair[0], model);
-  const tlsx::Configuration b = tlsx::cli::load_configuration(c.pair[1], model);
-  if (a.n() != b.n()) throw tlsx::Error("neb: " + c.pair[0] + " and " + c.pair[1] + " have different particle numbers");
-  if (a.species != b.species) throw tlsx::Error("neb: " + c.pair[0] + " and " + c.pair[1] + " differ in species");
+  tlsx::Configuration a = tlsx::cli::load_configuration(c.pair[0], model);
+  tlsx::Configuration b = tlsx::cli::load_configuration(c.pair[1], model);
+  if (a.n() != b.n())
+    throw tlsx::Error("neb: " + c.pair[1] + " has " + std::to_string(b.n()) + " particles, " + c.pair[0] + " has " +
+                      std::to_string(a.n()));
+  if (a.species != b.species) throw tlsx::Error("neb: " + c.pair[1] + " differs from " + c.pair[0] + " in species");
   for (int d = 0; d < 3; ++d)
     if (std::fabs(a.box.length[d] - b.box.length[d]) > 1e-12 * a.box.length[d])
-      throw tlsx::Error("neb: " + c.pair[0] + " and " + c.pair[1] + " have different boxes");
+      throw tlsx::Error("neb: " + c.pair[1] + " has another box than " + c.pair[0]);
   auto backend = tlsx::make_backend(c.backend, c.threads);
   tlsx::AtomisticSurface surface(*backend, model.pair_table(), a.box, a.species, c.o.skin);
   surface.minimize_params.algorithm = tlsx::MinimizeAlgorithm::cg;
-  // Both end points must be minima: the path's end points are fixed.
-  for (const auto* cfg : {&a, &b}) {
-    std::vector<double> e(1), f(cfg->pos.size());
-    surface.evaluate(cfg->pos.data(), 1, e.data(), f.data());
-    double largest = 0.0;
-    for (double g : f) largest = std::max(largest, std::fabs(g));
-    if (!(largest < 1e-6))
-      throw tlsx::Error("neb: " + std::string(cfg == &a ? c.pair[0] : c.pair[1]) + " is not a minimum (max force " +
-                        std::to_string(largest) + " > 1e-6): quench it first with tlsx minimize");
+  const EndQuench qa = quench_end(surface, a.pos, c.pair[0], c.o.minimize_tolerance);
+  const EndQuench qb = quench_end(surface, b.pos, c.pair[1], c.o.minimize_tolerance);
+  tlsx::ConnectParams params = tlsx::connect_params(c.o);
+  params.keep_paths = !c.write_path.empty();
+  {
+    const double ea = surface.energy(a.pos.data()), eb = surface.energy(b.pos.data());
+    const double moved = surface.max_particle_displacement(a.pos.data(), b.pos.data());
+    if (params.same_minimum(ea, eb, moved)) {
+      char why[200];
+      std::snprintf(why, sizeof why, " is the same minimum as %s (energies differ by %.3g, no particle differs by more than %.3g sigma)",
+                    c.pair[0].c_str(), std::fabs(ea - eb), moved);
+      throw tlsx::Error("neb: " + c.pair[1] + why);
+    }
   }
+  BandProgressLine progress(c.o.climb_start_tolerance, c.o.force_tolerance, c.o.climb);
   const auto t0 = std::chrono::steady_clock::now();
-  const tlsx::ConnectResult r = tlsx::connect_minima(surface, a.pos, b.pos, tlsx::connect_params(c.o));
+  const tlsx::ConnectResult r =
+      tlsx::connect_minima(surface, a.pos, b.pos, params, {}, [&](const tlsx::BandProgress& p) { progress(p); });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!c.write_path.empty()) write_paths(c.write_path, r, a, model);
 
   bool direct = false;
   for (const tlsx::ElementaryPath& p : r.double_wells) direct = direct || (p.first + p.second == 1);
@@ -115,6 +232,7 @@ void run_pair(const NebCli& c) {
         .add("n", a.n())
         .add("images", c.o.images)
         .add("method", c.method)
+        .add("optimizer", c.optimizer)
         .add("minima_energy", energies)
         .add("intermediate_minima", r.intermediate_minima())
         .add("masses", kDefaultMasses)
@@ -122,7 +240,22 @@ void run_pair(const NebCli& c) {
         .add("failures", fails)
         .add("bands", r.bands)
         .add("force_evaluations", r.force_evaluations)
+        .add("force_evaluations_plain_band", r.phase_force_evaluations[0])
+        .add("force_evaluations_climbing", r.phase_force_evaluations[1])
         .add("seconds", seconds);
+    std::vector<tlsx::JsonObject> ends;
+    for (int e = 0; e < 2; ++e) {
+      const EndQuench& q = e == 0 ? qa : qb;
+      tlsx::JsonObject o;
+      o.add("file", c.pair[e]).add("max_force", q.max_force).add("quenched", q.quenched);
+      if (q.quenched)
+        o.add("energy_change", q.energy_change)
+            .add("largest_displacement", q.largest_displacement)
+            .add("force_evaluations", q.force_evaluations);
+      ends.push_back(o);
+    }
+    j.add("ends", ends);
+    if (!c.write_path.empty()) j.add("path_file", c.write_path);
     tlsx::cli::print_json(j.str());
   }
 }
@@ -174,10 +307,12 @@ void run_library(NebCli c) {
 void run_neb(NebCli c) {
   c.o.method = c.method == "string" ? tlsx::PathMethod::string : tlsx::PathMethod::neb;
   c.o.climb = !c.no_climb;
+  c.o.optimizer = c.optimizer == "lbfgs" ? tlsx::BandOptimizer::lbfgs : tlsx::BandOptimizer::fire;
   if (!c.pair.empty()) {
     if (!c.input.empty()) throw tlsx::Error("neb: give either a library or --pair A B, not both");
     run_pair(c);
   } else {
+    if (!c.write_path.empty()) throw tlsx::Error("neb: --write-path needs --pair A B");
     run_library(c);
   }
 }
@@ -190,8 +325,12 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("library", c->input, "Library written by tlsx explore (HDF5)");
   sub->add_option("-o,--output", c->output, "Output library (HDF5, stage neb)");
   sub->add_option("--pair", c->pair, "Two minima (configuration files) instead of a library")->expected(2);
+  sub->add_option("--write-path", c->write_path,
+                  "With --pair: write the images of every double well's path as an extended-XYZ trajectory");
   sub->add_option("--model", c->model, "Model file (TOML) for --pair; default: built-in KA2");
   sub->add_option("--method", c->method, "Path method")->check(CLI::IsMember({"neb", "string"}))->capture_default_str();
+  sub->add_option("--optimizer", c->optimizer, "Band optimiser: FIRE 2.0 or global L-BFGS on the whole band")
+      ->check(CLI::IsMember({"fire", "lbfgs"}))->capture_default_str();
   sub->add_option("--images", o.images, "Images including the two minima")->capture_default_str();
   sub->add_option("--spring", o.spring, "Spring constant (NEB)")->check(CLI::PositiveNumber)->capture_default_str();
   sub->add_option("--ftol", o.force_tolerance, "Converged when the largest band-force component is below this")

@@ -22,8 +22,8 @@ namespace {
 
 class Connector {
  public:
-  Connector(PathSurface& surface, const ConnectParams& p, const KnownPair& known)
-      : surface_(surface), p_(p), known_(known) {}
+  Connector(PathSurface& surface, const ConnectParams& p, const KnownPair& known, const BandObserver& observer)
+      : surface_(surface), p_(p), known_(known), observer_(observer) {}
 
   ConnectResult run(const std::vector<double>& a, const std::vector<double>& b) {
     const std::size_t dim = surface_.dimension();
@@ -65,9 +65,18 @@ class Connector {
   }
 
   void process(int i, int j) {
-    const BandResult band = find_minimum_energy_path(surface_, out_.minima[i].x.data(), out_.minima[j].x.data(), p_.neb);
+    BandObserver observe;
+    if (observer_)
+      observe = [this](const BandProgress& progress) {
+        BandProgress q = progress;
+        q.band = out_.bands + 1;
+        observer_(q);
+      };
+    const BandResult band =
+        find_minimum_energy_path(surface_, out_.minima[i].x.data(), out_.minima[j].x.data(), p_.neb, observe);
     ++out_.bands;
     out_.force_evaluations += band.force_evaluations;
+    for (int phase = 0; phase < 2; ++phase) out_.phase_force_evaluations[phase] += band.phase_force_evaluations[phase];
     if (!band.converged()) {
       fail(i, j, band.reason, true);
       return;
@@ -78,7 +87,11 @@ class Connector {
         fail(i, j, "no barrier: the energy is monotonic along the path, the higher end point is not a separate minimum");
         return;
       }
-      out_.double_wells.push_back({i, j, make_double_well(surface_, band)});
+      out_.double_wells.push_back({i, j, make_double_well(surface_, band), {}, {}});
+      if (p_.keep_paths) {
+        out_.double_wells.back().images = band.x;
+        out_.double_wells.back().image_energy = band.energy;
+      }
       return;
     }
     // Split: minimise the image nearest each intermediate minimum.
@@ -125,6 +138,7 @@ class Connector {
   PathSurface& surface_;
   const ConnectParams& p_;
   const KnownPair& known_;
+  const BandObserver& observer_;
   ConnectResult out_;
   std::deque<std::pair<int, int>> work_;
   std::set<std::pair<int, int>> seen_;
@@ -133,8 +147,8 @@ class Connector {
 }  // namespace
 
 ConnectResult connect_minima(PathSurface& surface, const std::vector<double>& a, const std::vector<double>& b,
-                             const ConnectParams& params, const KnownPair& known) {
-  return Connector(surface, params, known).run(a, b);
+                             const ConnectParams& params, const KnownPair& known, const BandObserver& observer) {
+  return Connector(surface, params, known, observer).run(a, b);
 }
 
 }  // namespace tlsx
