@@ -45,6 +45,7 @@ struct BandResult {
   long force_evaluations = 0;      // image force evaluations (moving images x band evaluations + 2)
   // Image force evaluations of phase 1 (plain band) and phase 2 (climbing image): where the cost goes.
   long phase_force_evaluations[2] = {0, 0};
+  int lbfgs_stalls = 0;            // phases in which L-BFGS stalled and FIRE went on from there
 
   bool converged() const { return status == BandStatus::converged; }
   const double* image(int k) const { return x.data() + static_cast<std::size_t>(k) * dimension; }

@@ -41,7 +41,9 @@ struct LbfgsDescentParams {
   double max_inverse_curvature = 1e3;
   double max_force_growth = 2.0;  // |F| after / before above which a step is undone
   double trust_grow = 1.25;       // trust step factor after an accepted step
-  double min_trust_step = 1e-6;   // the trust step never goes below this (sigma)
+  // A descent whose trust step would fall below this stops as stalled (sigma): the caller goes on
+  // with a more robust method (the band: FIRE).
+  double min_trust_step = 1e-6;
 };
 
 struct LbfgsDescentState {
@@ -54,6 +56,7 @@ struct LbfgsDescentState {
   long iterations = 0, force_evaluations = 0;
   double trust_step = 0.0;             // current largest coordinate move (<= max_step)
   bool at_rejected = false;            // the last force evaluation was at an undone step
+  bool stalled = false;                // the trust step fell below min_trust_step
   long memory_resets = 0;              // steps that dropped the memory (d . F <= 0 or undone)
   long rejected_steps = 0;             // steps undone
 };
@@ -129,7 +132,8 @@ void lbfgs_descent_step(LbfgsDescentState& st, Force&& force, AfterStep&& after_
     st.measure = measure_old;
     st.stored = 0;
     st.newest = -1;
-    st.trust_step = std::max(p.min_trust_step, 0.5 * st.trust_step);
+    st.trust_step *= 0.5;
+    st.stalled = st.trust_step < p.min_trust_step;
     st.at_rejected = true;
     ++st.rejected_steps;
     ++st.memory_resets;
@@ -157,13 +161,13 @@ void lbfgs_descent_step(LbfgsDescentState& st, Force&& force, AfterStep&& after_
 }
 
 // The whole descent, with the outcome in FIRE's terms: converged when the measure is below
-// tolerance; stops after max_iterations steps or at once when the measure is not finite.
+// tolerance; stops after max_iterations steps, at once when the measure is not finite, or stalled.
 template <class Force, class AfterStep, class Project>
 FireOutcome lbfgs_descend(std::vector<double>& x, Force&& force, AfterStep&& after_step, Project&& project,
                           const LbfgsDescentParams& p, double tolerance, long max_iterations) {
   LbfgsDescentState st;
   lbfgs_descent_init(st, std::move(x), force, p);
-  while (!(st.measure < tolerance) && st.iterations < max_iterations && std::isfinite(st.measure))
+  while (!(st.measure < tolerance) && st.iterations < max_iterations && std::isfinite(st.measure) && !st.stalled)
     lbfgs_descent_step(st, force, after_step, project, p);
   if (st.at_rejected) {  // the caller's state (a band's tangents, energies) is that of the undone step
     st.measure = force(st.x, st.f);
@@ -174,6 +178,7 @@ FireOutcome lbfgs_descend(std::vector<double>& x, Force&& force, AfterStep&& aft
   out.iterations = st.iterations;
   out.force_evaluations = st.force_evaluations;
   out.measure = st.measure;
+  out.stalled = st.stalled;
   x = std::move(st.x);
   return out;
 }
