@@ -11,7 +11,7 @@
 //   - the step is scaled down so that no coordinate moves more than the trust step (at most
 //     max_step);
 //   - a step after which the force norm |F| has grown by more than max_force_growth is undone: the
-//     memory is dropped and the trust step halved (the force field is not a gradient and its
+//     memory is dropped and the trust step set to half that step (the force field is not a gradient and its
 //     improved tangent switches discontinuously: a quasi-Newton step can overshoot into another
 //     valley, which on a band means another path); each accepted step lets the trust step grow
 //     back by trust_grow;
@@ -41,9 +41,9 @@ struct LbfgsDescentParams {
   double max_inverse_curvature = 1e3;
   double max_force_growth = 2.0;  // |F| after / before above which a step is undone
   double trust_grow = 1.25;       // trust step factor after an accepted step
-  // A descent whose trust step would fall below this stops as stalled (sigma): the caller goes on
-  // with a more robust method (the band: FIRE).
-  double min_trust_step = 1e-6;
+  // A descent with this many steps undone in a row stops as stalled: the caller goes on with a more
+  // robust method (the band: FIRE).
+  int max_undone_in_a_row = 30;
 };
 
 struct LbfgsDescentState {
@@ -56,7 +56,8 @@ struct LbfgsDescentState {
   long iterations = 0, force_evaluations = 0;
   double trust_step = 0.0;             // current largest coordinate move (<= max_step)
   bool at_rejected = false;            // the last force evaluation was at an undone step
-  bool stalled = false;                // the trust step fell below min_trust_step
+  bool stalled = false;                // max_undone_in_a_row steps were undone in a row
+  int undone_in_a_row = 0;
   long memory_resets = 0;              // steps that dropped the memory (d . F <= 0 or undone)
   long rejected_steps = 0;             // steps undone
 };
@@ -132,14 +133,17 @@ void lbfgs_descent_step(LbfgsDescentState& st, Force&& force, AfterStep&& after_
     st.measure = measure_old;
     st.stored = 0;
     st.newest = -1;
-    st.trust_step *= 0.5;
-    st.stalled = st.trust_step < p.min_trust_step;
+    // Half the step just undone (not of the cap, which may be far larger than the steps near
+    // convergence).
+    st.trust_step = 0.5 * std::min(st.trust_step, largest);
+    st.stalled = ++st.undone_in_a_row >= p.max_undone_in_a_row;
     st.at_rejected = true;
     ++st.rejected_steps;
     ++st.memory_resets;
     return;
   }
   st.at_rejected = false;
+  st.undone_in_a_row = 0;
   st.trust_step = std::min(p.max_step, st.trust_step * p.trust_grow);
 
   std::vector<double> s(n), y(n);

@@ -236,7 +236,7 @@ void check_params(const PathSurface& surface, const NebParams& p) {
   if (!(p.fire.dt_start > 0.0) || !(p.fire.dt_max >= p.fire.dt_start) || !(p.fire.max_step > 0.0))
     throw Error("neb: FIRE needs 0 < dt_start <= dt_max and max_step > 0");
   if (p.lbfgs.memory < 1 || !(p.lbfgs.max_step > 0.0) || !(p.lbfgs.initial_inverse_curvature > 0.0) ||
-      !(p.lbfgs.min_inverse_curvature > 0.0) || !(p.lbfgs.max_inverse_curvature >= p.lbfgs.min_inverse_curvature))
+      !(p.lbfgs.min_inverse_curvature > 0.0) || !(p.lbfgs.max_inverse_curvature >= p.lbfgs.min_inverse_curvature) || p.lbfgs.max_undone_in_a_row < 1)
     throw Error("neb: L-BFGS needs memory >= 1, max_step > 0 and 0 < min <= max inverse curvature");
 }
 
