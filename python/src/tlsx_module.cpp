@@ -67,13 +67,16 @@ Array rows_of(const std::vector<double>& soa) {
   return owned_array(std::move(out), {n, 3});
 }
 
-// SoA images (k x 3n) -> k x N x 3.
-Array image_rows_of(const std::vector<double>& images, std::size_t n) {
+// SoA images (k x 3n, in the path's orientation) -> k x N x 3 from the lower minimum (reversed when
+// the path starts at the higher one), the orientation of the double well's profile s, V.
+Array image_rows_of(const std::vector<double>& images, std::size_t n, bool first_is_lower) {
   const std::size_t k = images.size() / (3 * n);
   std::vector<double> out(images.size());
-  for (std::size_t m = 0; m < k; ++m)
+  for (std::size_t m = 0; m < k; ++m) {
+    const std::size_t from = first_is_lower ? m : k - 1 - m;
     for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t d = 0; d < 3; ++d) out[(m * n + i) * 3 + d] = images[m * 3 * n + d * n + i];
+      for (std::size_t d = 0; d < 3; ++d) out[(m * n + i) * 3 + d] = images[from * 3 * n + d * n + i];
+  }
   return owned_array(std::move(out), {k, n, 3});
 }
 
@@ -247,7 +250,7 @@ nb::dict double_well_dict(const tlsx::ElementaryPath& p, std::size_t n) {
   d["max_band_force"] = dw.max_band_force;
   d["iterations"] = dw.iterations;
   d["force_evaluations"] = dw.force_evaluations;
-  d["images"] = p.images.empty() ? nb::none() : nb::cast(image_rows_of(p.images, n));
+  d["images"] = p.images.empty() ? nb::none() : nb::cast(image_rows_of(p.images, n, dw.first_is_lower));
   return d;
 }
 
@@ -270,10 +273,12 @@ nb::dict neb(const tlsx::Model& model, const Positions& a_positions, const Speci
   o.max_bands = max_bands;
   tlsx::check_pair(a, b, name_a, name_b);
   const std::unique_ptr<tlsx::Backend> be = backend_of(backend, threads);
+  tlsx::PairEnds ends;
   tlsx::PairPath path;
   {
     nb::gil_scoped_release release;
-    path = tlsx::connect_pair(a, b, name_a, name_b, model, o, *be, keep_images);
+    ends = tlsx::pair_ends(a, b, name_a, name_b, model, o, *be);  // ends that are not minima are quenched
+    path = tlsx::connect_pair(ends, model, o, *be, keep_images);
   }
   const tlsx::ConnectResult& r = path.result;
   const std::size_t n = static_cast<std::size_t>(a.n());
@@ -291,8 +296,21 @@ nb::dict neb(const tlsx::Model& model, const Positions& a_positions, const Speci
     d["reason"] = f.reason;
     failures.append(d);
   }
+  nb::list quenched_ends;  // as `tlsx neb --pair --json`'s "ends"
+  for (const tlsx::EndQuench& q : ends.quench) {
+    nb::dict e;
+    e["max_force"] = q.max_force;
+    e["quenched"] = q.quenched;
+    if (q.quenched) {
+      e["energy_change"] = q.energy_change;
+      e["largest_displacement"] = q.largest_displacement;
+      e["force_evaluations"] = q.force_evaluations;
+    }
+    quenched_ends.append(e);
+  }
   nb::dict d;
   d["status"] = path.status;
+  d["ends"] = quenched_ends;
   d["minima"] = minima;
   d["minima_energy"] = energies;
   d["intermediate_minima"] = r.intermediate_minima();

@@ -103,14 +103,15 @@ def test_md_tau_t_message_is_the_cli_message(cli, liquid, tmp_path):
     assert str(e.value) == expected
 
 
-def test_neb_rejects_pairs_that_are_not_minima_as_the_cli(cli, liquid, tmp_path):
+def test_neb_quenches_ends_and_refuses_one_minimum_twice_as_the_cli(cli, liquid, tmp_path):
+    # Two copies of a liquid: both ends are quenched (not minima), into the same minimum: refused.
     liquid_b = tmp_path / "b.h5"
     tlsx.write_configuration(liquid_b, liquid)
     expected = cli_message(cli("neb", "--pair", LIQUID, liquid_b, "--images", 8, "--backend", "cpu",
                                expect_ok=False))
     with pytest.raises(ValueError) as e:
         tlsx.neb(liquid, tlsx.read_configuration(liquid_b), images=8)
-    assert str(e.value) == expected and "is not a minimum" in expected
+    assert str(e.value) == expected and "is the same minimum as" in expected
     other = tlsx.Configuration(liquid.positions, liquid.species.copy(), liquid.box)
     other.species[0] = (other.species[0] + 1) % 3
     with pytest.raises(ValueError, match=r"neb: a and b differ in species"):

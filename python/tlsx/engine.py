@@ -368,9 +368,11 @@ class PathFailure:
 class Path:
     """The result of neb(a, b): status of the direct pair (good, split, not_converged, failed), the
     minima (a, b, then intermediate minima, each N x 3), their energies, the elementary double wells,
-    the failures, and the work done."""
+    the failures, and the work done. ends: what making each given end a minimum changed (max_force as
+    given, quenched, and when quenched energy_change, largest_displacement, force_evaluations)."""
 
     status: str
+    ends: List[dict]
     minima: List[np.ndarray]
     minima_energy: List[float]
     intermediate_minima: int
@@ -387,7 +389,9 @@ def neb(a, b, images: int = 64, *, species=None, box=None, method: str = "string
         threads: int = 0) -> Path:
     """The minimum-energy path between two minima (``tlsx neb --pair A B``): string method or NEB with
     ``images`` images (the two minima included), climbing image, split at intermediate minima into
-    elementary double wells. a and b: Configurations, or position arrays with species and box."""
+    elementary double wells. a and b: Configurations, or position arrays with species and box; an end
+    that is not a minimum to 1e-6 (largest force component) is quenched first (CG to min_ftol), as the
+    command does, and two ends in the same minimum are a ValueError."""
     ca = _configuration(a, species, box, name="a")
     cb = _configuration(b, species, box, name="b")
     d = _tlsx._neb(_model(model), ca.positions, ca.species, ca.box, cb.positions, cb.species, cb.box,

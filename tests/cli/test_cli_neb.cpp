@@ -126,23 +126,116 @@ TEST(CliNeb, PairGivesTheDoubleWellAndItsSplittings) {
       << r.out.substr(sp, 300);
 }
 
-TEST(CliNeb, BadInputGivesOneErrorLine) {
+// A copy of configuration `from` with positions changed by `change(c)`, written as `name`.
+template <class Change>
+std::string variant(const std::string& from, const std::string& name, Change&& change) {
+  const tlsx::Model model = tlsx::ka2_model();
+  tlsx::Configuration c = tlsx::read_configuration(from, model);
+  change(c);
+  const std::string path = scratch(name);
+  tlsx::write_configuration(path, c, model);
+  return path;
+}
+
+TEST(CliNeb, BadInputGivesOneErrorLineNamingTheFile) {
   const Files& f = files();
-  const std::vector<std::string> bad = {
-      "neb --backend cpu --pair " + f.a + " " + scratch("missing.data"),        // no such file
-      "neb --backend cpu --pair " + f.a + " " + f.unrelaxed + " --images 4",    // not a minimum
-      "neb --backend cpu --pair " + f.a + " " + f.b + " --images 2",            // too few images
-      "neb --backend cpu " + scratch("missing.h5") + " -o " + scratch("out.h5"),  // no library
+  // Another particle count (a 512-particle lattice), other species, another box, the same minimum.
+  const std::string other_n = scratch("n512.data");
+  {
+    const tlsx::Model model = tlsx::ka2_model();
+    tlsx::ReplicaBatch batch = tlsx::testing::lattice_batch(model, 512, 1, 7u);
+    tlsx::Configuration c;
+    c.box = batch.box();
+    c.species.assign(batch.species(0), batch.species(0) + 512);
+    c.pos.assign(batch.pos(0), batch.pos(0) + 3 * 512);
+    tlsx::write_configuration(other_n, c, model);
+  }
+  const std::string other_species = variant(f.a, "species.data", [](tlsx::Configuration& c) {
+    for (int i = 1; i < c.n(); ++i)
+      if (c.species[i] != c.species[0]) {
+        std::swap(c.species[0], c.species[i]);
+        break;
+      }
+  });
+  const std::string other_box = variant(f.a, "box.data", [](tlsx::Configuration& c) {
+    for (int d = 0; d < 3; ++d) c.box.length[d] *= 1.001;
+    for (double& x : c.pos) x *= 1.001;
+  });
+  const std::string same = variant(f.a, "same.data", [](tlsx::Configuration&) {});
+  struct Bad {
+    std::string args, file, says;
   };
-  for (const std::string& args : bad) {
+  const std::vector<Bad> bad = {
+      {"--pair " + f.a + " " + scratch("missing.data"), scratch("missing.data"), ""},
+      {"--pair " + f.a + " " + other_n, other_n, "particles"},
+      {"--pair " + f.a + " " + other_species, other_species, "species"},
+      {"--pair " + f.a + " " + other_box, other_box, "box"},
+      {"--pair " + f.a + " " + same, same, "same minimum"},
+      {"--pair " + f.a + " " + f.b + " --images 2", "", "images"},
+      {scratch("missing.h5") + " -o " + scratch("out.h5"), "missing.h5", ""},
+      {scratch("missing.h5") + " -o " + scratch("out.h5") + " --write-path " + scratch("p.xyz"), "", "--pair"},
+  };
+  for (const Bad& b : bad) {
+    const std::string args = "neb --backend cpu " + b.args;
     const ProgramRun r = run_tlsx(args);
     EXPECT_NE(r.code, 0) << args;
     EXPECT_TRUE(r.out.empty()) << args;
     ASSERT_FALSE(r.err.empty()) << args;
     EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << args << ": " << r.err;
+    EXPECT_NE(r.err.find(b.file), std::string::npos) << args << ": " << r.err;
+    EXPECT_NE(r.err.find(b.says), std::string::npos) << args << ": " << r.err;
   }
-  const ProgramRun r = run_tlsx("neb --backend cpu --pair " + f.a + " " + f.unrelaxed);
-  EXPECT_NE(r.err.find("is not a minimum"), std::string::npos) << r.err;
+}
+
+// Ends that are not minima to 1e-6 (here A displaced by ~1e-6 sigma, largest force ~1e-4, as a
+// LAMMPS quench leaves them) are quenched first, reported, and give the double well of the exact
+// minima; --write-path writes the band's images, the last frame being B (up to box vectors).
+TEST(CliNeb, EndsThatAreNotMinimaAreQuenchedFirst) {
+  const Files& f = files();
+  const std::string nudged = variant(f.a, "nudged.data", [](tlsx::Configuration& c) {
+    for (std::size_t k = 0; k < c.pos.size(); ++k) c.pos[k] += 1e-6 * std::sin(0.7 * static_cast<double>(k));
+  });
+  const std::string path = scratch("path.xyz");
+  std::remove(path.c_str());
+  const ProgramRun exact = run_tlsx("neb --backend cpu --pair " + f.a + " " + f.b + " --images 8 --threads 2 --json");
+  const ProgramRun r = run_tlsx("neb --backend cpu --pair " + nudged + " " + f.b +
+                                " --images 8 --threads 2 --json --write-path " + path);
+  ASSERT_EQ(exact.code, 0) << exact.err;
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find(nudged + " is not a minimum"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("quenched"), std::string::npos) << r.err;
+  const std::size_t ends = r.out.find("\"ends\":[");
+  ASSERT_NE(ends, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"quenched\":true", ends), std::string::npos);
+  EXPECT_GT(json_number(r.out, "max_force", ends), 1e-6);
+  const double de = json_number(r.out, "energy_change", ends), moved = json_number(r.out, "largest_displacement", ends);
+  EXPECT_LT(de, 0.0);
+  EXPECT_GT(de, -1e-6);
+  EXPECT_GT(moved, 1e-7);
+  EXPECT_LT(moved, 1e-4);
+  // The second end is a minimum already: not quenched.
+  const std::size_t second = r.out.find("\"file\":", r.out.find("\"file\":", ends) + 1);
+  EXPECT_NE(r.out.find("\"quenched\":false", second), std::string::npos);
+  // The same double well as from the exact minima.
+  const std::size_t dw = r.out.find("\"double_wells\":[{"), dw0 = exact.out.find("\"double_wells\":[{");
+  ASSERT_NE(dw, std::string::npos);
+  ASSERT_NE(dw0, std::string::npos);
+  EXPECT_NEAR(json_number(r.out, "V_a", dw), json_number(exact.out, "V_a", dw0), 1e-6 * json_number(exact.out, "V_a", dw0));
+  EXPECT_NEAR(json_number(r.out, "dV", dw), json_number(exact.out, "dV", dw0), 1e-8);
+  // The path file: 8 frames of kN particles; the last is B.
+  std::ifstream in(path);
+  ASSERT_TRUE(in.good()) << path;
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  EXPECT_EQ(lines, 8 * (kN + 2));
+  const tlsx::Model model = tlsx::ka2_model();
+  const tlsx::Configuration last = tlsx::read_configuration(path, model);
+  const tlsx::Configuration b = tlsx::read_configuration(f.b, model);
+  ASSERT_EQ(last.n(), kN);
+  for (int k = 0; k < 3 * kN; ++k) {
+    const double shift = (last.pos[k] - b.pos[k]) / b.box.length[k / kN];
+    ASSERT_NEAR(shift, std::round(shift), 1e-9) << k;
+  }
 }
 
 // The library form on a tiny explored library: writes stage "neb" with a row per candidate pair,

@@ -65,15 +65,25 @@ TEST(MuellerBrown, ReferencePointsAreMinimaAndFirstOrderSaddles) {
   EXPECT_NEAR(p.saddle_cb.v, -72.25, 0.01);
 }
 
-TEST(MuellerBrown, ClimbingImageFindsBothSaddles) {
-  tlsx::MuellerBrownSurface mb;
+// The same band relaxed by global L-BFGS (lbfgs_descent.hpp), at Mueller-Brown's scale: the
+// first step and the step cap in proportion to its curvatures (~5000).
+tlsx::NebParams mueller_brown_lbfgs_params(tlsx::PathMethod method) {
+  tlsx::NebParams p = mueller_brown_params();
+  p.method = method;
+  p.optimizer = tlsx::BandOptimizer::lbfgs;
+  p.lbfgs.initial_inverse_curvature = 1e-4;
+  p.lbfgs.max_step = 0.01;
+  return p;
+}
+
+void expect_band_finds_both_saddles(tlsx::MuellerBrownSurface& mb, const tlsx::NebParams& params) {
   const MuellerBrownPoints p = mueller_brown_points(mb);
   struct Case {
     const Stationary *from, *to, *saddle;
   };
   for (const Case& c : {Case{&p.minimum_a, &p.minimum_c, &p.saddle_ac}, Case{&p.minimum_c, &p.minimum_b, &p.saddle_cb}}) {
     const double a[2] = {c.from->x, c.from->y}, b[2] = {c.to->x, c.to->y};
-    const tlsx::BandResult band = tlsx::find_minimum_energy_path(mb, a, b, mueller_brown_params());
+    const tlsx::BandResult band = tlsx::find_minimum_energy_path(mb, a, b, params);
     ASSERT_TRUE(band.converged()) << band.reason;
     ASSERT_FALSE(band.stopped_at_intermediate_minimum);
     ASSERT_GT(band.climbing_image, 0);
@@ -84,7 +94,43 @@ TEST(MuellerBrown, ClimbingImageFindsBothSaddles) {
     EXPECT_NEAR(dw.energy_ts, c.saddle->v, 1e-6);
     EXPECT_NEAR(dw.barrier, c.saddle->v - std::min(c.from->v, c.to->v), 1e-6);
     EXPECT_NEAR(dw.asymmetry, std::fabs(c.from->v - c.to->v), 1e-9);
+    EXPECT_EQ(band.phase_force_evaluations[0] + band.phase_force_evaluations[1] + 2, band.force_evaluations);
   }
+}
+
+TEST(MuellerBrown, ClimbingImageFindsBothSaddles) {
+  tlsx::MuellerBrownSurface mb;
+  expect_band_finds_both_saddles(mb, mueller_brown_params());
+}
+
+// The saddles are the Newton reference points to 1e-6 with the L-BFGS band, string and NEB.
+TEST(MuellerBrown, LbfgsBandFindsBothSaddles) {
+  tlsx::MuellerBrownSurface mb;
+  for (tlsx::PathMethod method : {tlsx::PathMethod::string, tlsx::PathMethod::neb}) {
+    SCOPED_TRACE(method == tlsx::PathMethod::string ? "string" : "neb");
+    expect_band_finds_both_saddles(mb, mueller_brown_lbfgs_params(method));
+  }
+}
+
+// L-BFGS and FIRE relax the band to the same string: every image of the converged plain band (no
+// climbing) agrees, and L-BFGS needs fewer band evaluations.
+TEST(MuellerBrown, LbfgsAndFireConvergeToTheSameString) {
+  tlsx::MuellerBrownSurface mb;
+  const MuellerBrownPoints p = mueller_brown_points(mb);
+  const double a[2] = {p.minimum_c.x, p.minimum_c.y}, b[2] = {p.minimum_b.x, p.minimum_b.y};
+  tlsx::NebParams fire = mueller_brown_params();
+  fire.method = tlsx::PathMethod::string;
+  fire.climb = false;
+  fire.force_tolerance = 1e-7;
+  tlsx::NebParams lbfgs = mueller_brown_lbfgs_params(tlsx::PathMethod::string);
+  lbfgs.climb = false;
+  lbfgs.force_tolerance = 1e-7;
+  const tlsx::BandResult f = tlsx::find_minimum_energy_path(mb, a, b, fire);
+  const tlsx::BandResult l = tlsx::find_minimum_energy_path(mb, a, b, lbfgs);
+  ASSERT_TRUE(f.converged()) << f.reason;
+  ASSERT_TRUE(l.converged()) << l.reason;
+  for (std::size_t k = 0; k < f.x.size(); ++k) EXPECT_NEAR(l.x[k], f.x[k], 1e-8) << k;
+  EXPECT_LT(l.force_evaluations, f.force_evaluations);
 }
 
 TEST(MuellerBrown, PathBetweenDeepestMinimaIsSplitAtIntermediateMinimum) {
@@ -149,9 +195,11 @@ TEST(CurvedDoubleWell, BarrierAsymmetryAndCurvaturesMatchTheAnalyticSurface) {
   tlsx::CurvedDoubleWellSurface s = curved_double_well();
   const double c = s.c(), a = s.a(), k = s.k(), g = s.g();
   const double lower[2] = {1.0, g}, upper[2] = {-a, g * a * a};
-  for (tlsx::PathMethod method : {tlsx::PathMethod::neb, tlsx::PathMethod::string}) {
+  for (int run = 0; run < 4; ++run) {
     tlsx::NebParams p = unit_scale_params();
-    p.method = method;
+    p.method = run % 2 == 0 ? tlsx::PathMethod::neb : tlsx::PathMethod::string;
+    p.optimizer = run < 2 ? tlsx::BandOptimizer::fire : tlsx::BandOptimizer::lbfgs;
+    SCOPED_TRACE(run);
     // Start at the higher minimum so that the double well has to turn the profile around.
     const tlsx::BandResult band = tlsx::find_minimum_energy_path(s, upper, lower, p);
     ASSERT_TRUE(band.converged()) << band.reason;
@@ -187,9 +235,11 @@ TEST(CurvedDoubleWell, BarrierAsymmetryAndCurvaturesMatchTheAnalyticSurface) {
 TEST(CurvedDoubleWell, ConvergedBandIsEvenlySpaced) {
   tlsx::CurvedDoubleWellSurface s = curved_double_well();
   const double a[2] = {1.0, s.g()}, b[2] = {-s.a(), s.g() * s.a() * s.a()};
-  for (tlsx::PathMethod method : {tlsx::PathMethod::neb, tlsx::PathMethod::string}) {
+  for (int run = 0; run < 4; ++run) {
     tlsx::NebParams p = unit_scale_params();
-    p.method = method;
+    p.method = run % 2 == 0 ? tlsx::PathMethod::neb : tlsx::PathMethod::string;
+    p.optimizer = run < 2 ? tlsx::BandOptimizer::fire : tlsx::BandOptimizer::lbfgs;
+    SCOPED_TRACE(run);
     p.climb = false;
     const tlsx::BandResult band = tlsx::find_minimum_energy_path(s, a, b, p);
     ASSERT_TRUE(band.converged()) << band.reason;

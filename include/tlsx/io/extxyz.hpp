@@ -14,6 +14,7 @@
 // an optional `type` column must agree with it. An "Origin" key shifts the positions to the
 // box origin 0.
 #include <string>
+#include <vector>
 
 #include "tlsx/io/configuration.hpp"
 
@@ -21,5 +22,10 @@ namespace tlsx {
 
 Configuration read_extxyz(const std::string& path, const Model& model);
 void write_extxyz(const std::string& path, const Configuration& c, const Model& model);
+// Several frames one after another (a trajectory: ASE's read(path, index=":") and OVITO animate
+// it), frame k with the key=value pairs extra[k] appended to its comment line (e.g. the image's
+// energy); written atomically (atomic_file.hpp).
+void write_extxyz_frames(const std::string& path, const std::vector<Configuration>& frames,
+                         const std::vector<std::string>& extra, const Model& model);
 
 }  // namespace tlsx

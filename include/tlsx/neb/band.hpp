@@ -1,8 +1,8 @@
 #pragma once
 // The minimum energy path between two minima A and B of a PathSurface (paper Sec. II D): a band of
-// images relaxed by FIRE 2.0 on the concatenated vector of its moving images, first without and
-// then with a climbing image. Host code over plain arrays; the image energies and forces, the
-// expensive part, are one batched PathSurface::evaluate per FIRE step.
+// images relaxed by FIRE 2.0 or global L-BFGS (NebParams::optimizer) on the concatenated vector of
+// its moving images, first without and then with a climbing image. Host code over plain arrays; the image energies and forces, the
+// expensive part, are one batched PathSurface::evaluate per optimiser step.
 //
 // Band force on moving image k (tau_k: improved tangent of Henkelman & Jonsson 2000, Eqs. 8-11):
 //   NEB     F_k - (F_k . tau_k) tau_k + kappa (|R_k+1 - R_k| - |R_k - R_k-1|) tau_k
@@ -41,8 +41,11 @@ struct BandResult {
   bool stopped_at_intermediate_minimum = false;
   double max_band_force = 0.0;     // the convergence measure at the end
   double endpoint_max_force[2] = {0.0, 0.0};  // largest force component at A and B
-  long iterations = 0;             // FIRE steps over both phases
+  long iterations = 0;             // optimiser steps over both phases
   long force_evaluations = 0;      // image force evaluations (moving images x band evaluations + 2)
+  // Image force evaluations of phase 1 (plain band) and phase 2 (climbing image): where the cost goes.
+  long phase_force_evaluations[2] = {0, 0};
+  int lbfgs_stalls = 0;            // phases in which L-BFGS stalled and FIRE went on from there
 
   bool converged() const { return status == BandStatus::converged; }
   const double* image(int k) const { return x.data() + static_cast<std::size_t>(k) * dimension; }
@@ -51,9 +54,11 @@ struct BandResult {
 // Progress of a running band, reported after every band evaluation: phase 1 (plain band) or 2
 // (climbing image), band evaluations so far, the current band-force measure.
 struct BandProgress {
+  long band = 1;  // which path of a connect_minima run (1-based; 1 for a lone band)
   int phase = 1;
   long band_evaluations = 0;
   double max_band_force = 0.0;
+  double barrier = 0.0;  // highest moving image above the lower end point (eps)
 };
 using BandObserver = std::function<void(const BandProgress&)>;
 

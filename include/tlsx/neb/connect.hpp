@@ -37,8 +37,8 @@ struct ConnectParams {
   double same_energy = 1e-7;
   double same_distance = 1e-3;
   int max_bands = 32;                 // bound on the paths run for one candidate pair
-  // Keep each double well's band images (ElementaryPath::images): for callers that want the path's
-  // configurations (the Python module's neb(..., return_images=True)); off in the pipeline.
+  // Keep the images of every elementary path (ElementaryPath::images): tlsx neb --write-path, the
+  // Python module's neb(..., return_images=True); off in the pipeline.
   bool keep_images = false;
 
   // The one test of "the same minimum", for connect_minima and for the NEB stage's matching of
@@ -51,9 +51,9 @@ struct ConnectParams {
 struct ElementaryPath {
   int first = 0, second = 1;  // indices into ConnectResult::minima, in the path's orientation
   DoubleWell double_well;
-  // With ConnectParams::keep_images: the band's images (images x dimension), in the double well's
-  // orientation (from its lower minimum, like DoubleWell::s); else empty.
-  std::vector<double> images;
+  // With ConnectParams::keep_images: the converged band's images (rows of dimension doubles, from
+  // minimum `first` to `second`, the path's orientation) and their energies; empty otherwise.
+  std::vector<double> images, image_energy;
 };
 
 struct MinimumPair {
@@ -73,6 +73,8 @@ struct ConnectResult {
   std::vector<PathFailure> failures;
   long bands = 0;               // paths run
   long force_evaluations = 0;   // image force evaluations, band and minimisation together
+  // Of those, the bands' moving images in phase 1 (plain band) and phase 2 (climbing image).
+  long long phase_force_evaluations[2] = {0, 0};
   int intermediate_minima() const { return static_cast<int>(minima.size()) - 2; }
 };
 
@@ -84,7 +86,9 @@ std::vector<int> intermediate_minimum_images(const BandResult& band, double dept
 // caller already has that pair, which is then not run.
 using KnownPair = std::function<bool(const Minimum& first, const Minimum& second)>;
 
+// observer, when given, sees every band evaluation of every path (BandProgress::band counts the
+// paths run so far, this one included).
 ConnectResult connect_minima(PathSurface& surface, const std::vector<double>& a, const std::vector<double>& b,
-                             const ConnectParams& params, const KnownPair& known = {});
+                             const ConnectParams& params, const KnownPair& known = {}, const BandObserver& observer = {});
 
 }  // namespace tlsx

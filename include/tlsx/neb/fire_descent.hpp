@@ -28,6 +28,7 @@ struct FireOutcome {
   long iterations = 0;          // FIRE steps taken
   long force_evaluations = 0;   // calls of the force callback
   double measure = 0.0;         // the convergence measure returned by the last force call
+  bool stalled = false;         // (L-BFGS, lbfgs_descent.hpp) stopped: too many steps undone in a row
 };
 
 // Relaxes x. force(x, f) fills f with the driving force at x and returns the convergence measure

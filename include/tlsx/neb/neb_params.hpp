@@ -1,6 +1,7 @@
 #pragma once
 // Parameters of the minimum-energy-path search (paper Sec. II D; docs/architecture.md §1 "Double wells").
 #include "tlsx/neb/fire_descent.hpp"
+#include "tlsx/neb/lbfgs_descent.hpp"
 
 namespace tlsx {
 
@@ -13,6 +14,15 @@ enum class PathMethod : int {
   // step. The paper used LAMMPS's NEB with `parallel ideal`, its string-like variant; both
   // converge to the same path (F_perp = 0 at every image, equal spacing).
   string = 1,
+};
+
+// How the band is relaxed (docs/neb.md, "Band optimiser"; both reach the same path).
+enum class BandOptimizer : int {
+  // FIRE 2.0 damped dynamics on the concatenated band (fire_descent.hpp).
+  fire = 0,
+  // Global L-BFGS on the concatenated band force with a largest-move cap (lbfgs_descent.hpp;
+  // Sheppard, Terrell & Henkelman 2008).
+  lbfgs = 1,
 };
 
 struct NebParams {
@@ -37,8 +47,11 @@ struct NebParams {
   // An interior local minimum of the interpolated profile counts as an intermediate minimum when
   // it lies more than this below both neighbouring maxima (eps); see docs/neb.md.
   double intermediate_depth = 1e-6;
+  BandOptimizer optimizer = BandOptimizer::fire;
   // FIRE 2.0 over the whole band.
   FireParams fire;
+  // L-BFGS over the whole band.
+  LbfgsDescentParams lbfgs;
 };
 
 }  // namespace tlsx

@@ -40,6 +40,7 @@ struct NebStageOptions {
   long max_iterations = 100000;      // FIRE steps per band, both phases
   bool climb = true;                 // climbing image in a second phase
   double climb_start_tolerance = 1e-3;
+  BandOptimizer optimizer = BandOptimizer::fire;  // how each band is relaxed (docs/neb.md)
   double minimize_tolerance = 1e-10; // intermediate minima are relaxed to this largest force component
   int max_bands = 32;                // paths per candidate pair (splitting recursion bound)
   double skin = 0.3;                 // neighbour-list skin

@@ -1,14 +1,19 @@
 // tlsx neb EXPLORE.h5 -o DW.h5 [--method neb|string] [--images 64] [--spring 0.125] [--ftol 1e-5] ... [--resume]
-// tlsx neb --pair A.data B.data [--images 64] [--model M] [--json]
+// tlsx neb --pair A.data B.data [--images 64] [--optimizer fire|lbfgs] [--write-path P.xyz] [--model M] [--json]
 // Minimum energy paths between the candidate pairs of an explored library (paper Sec. II D), or
 // between two minima given as configuration files (docs/neb.md).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "cli_common.hpp"
 #include "tlsx/backend/backend.hpp"
 #include "tlsx/core/error.hpp"
+#include "tlsx/core/progress.hpp"
+#include "tlsx/io/extxyz.hpp"
 #include "tlsx/core/json.hpp"
 #include "tlsx/pipeline/neb_stage.hpp"
 #include "tlsx/pipeline/pair_path.hpp"
@@ -21,10 +26,11 @@ const std::vector<double> kDefaultMasses = {5250.0, 1200.0};
 
 struct NebCli {
   tlsx::NebStageOptions o;
-  std::string input, output, method = "string", backend = "auto", model;
+  std::string input, output, method = "string", optimizer = "fire", backend = "auto", model;
   std::vector<std::string> pair;
   int threads = 0;
   tlsx::cli::CheckpointCli checkpoint;
+  std::string write_path;  // --write-path (with --pair)
   bool no_climb = false, json = false;
 };
 
@@ -59,6 +65,74 @@ tlsx::JsonObject double_well_json(const tlsx::DoubleWell& dw, int first, int sec
   return j;
 }
 
+// One stderr line every few seconds while a band runs: which band and phase, steps, the band force
+// against the phase's target, the barrier the band sees so far, the step rate, and an ETA of the
+// phase from the recent rate of decrease of log(band force).
+class BandProgressLine {
+ public:
+  BandProgressLine(double climb_start_tolerance, double force_tolerance, bool climb, double interval = 5.0)
+      : tol1_(climb ? std::max(climb_start_tolerance, force_tolerance) : force_tolerance), tol2_(force_tolerance),
+        interval_(interval), start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+  void operator()(const tlsx::BandProgress& p) {
+    if (tlsx::Progress::quiet || !(p.max_band_force > 0.0) || !std::isfinite(p.max_band_force)) return;
+    if (p.band != band_ || p.phase != phase_) {  // a new phase: a new rate
+      band_ = p.band, phase_ = p.phase;
+      mark_steps_ = p.band_evaluations, mark_log_ = std::log(p.max_band_force);
+      mark_time_ = std::chrono::steady_clock::now();
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (std::chrono::duration<double>(now - last_).count() < interval_) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - mark_time_).count();
+    const long steps = p.band_evaluations - mark_steps_;
+    const double rate = seconds > 0.0 ? steps / seconds : 0.0;
+    const double target = p.phase == 1 ? tol1_ : tol2_;
+    const double decay = steps > 0 ? (mark_log_ - std::log(p.max_band_force)) / steps : 0.0;  // per step
+    std::string eta = "?";
+    if (decay > 0.0 && rate > 0.0)
+      eta = tlsx::format_duration(std::max(0.0, std::log(p.max_band_force / target)) / decay / rate);
+    std::fprintf(stderr, "neb: band %ld %s step %ld  band force %.3g (target %.3g)  V_a so far %.6g  %.3g steps/s  ETA %s  elapsed %s\n",
+                 p.band, p.phase == 1 ? "plain" : "climbing", p.band_evaluations, p.max_band_force, target, p.barrier,
+                 rate, eta.c_str(), tlsx::format_duration(std::chrono::duration<double>(now - start_).count()).c_str());
+  }
+
+ private:
+  double tol1_, tol2_, interval_;
+  std::chrono::steady_clock::time_point start_, last_, mark_time_;
+  long band_ = 0, mark_steps_ = 0;
+  int phase_ = 0;
+  double mark_log_ = 0.0;
+};
+
+// --write-path: the images of every elementary double well, in order, as one extended-XYZ
+// trajectory (each frame's comment names its path, image and energy).
+void write_paths(const std::string& path, const tlsx::ConnectResult& r, const tlsx::Configuration& like,
+                 const tlsx::Model& model) {
+  std::vector<tlsx::Configuration> frames;
+  std::vector<std::string> extra;
+  const std::size_t dim = like.pos.size();
+  for (std::size_t w = 0; w < r.double_wells.size(); ++w) {
+    const tlsx::ElementaryPath& p = r.double_wells[w];
+    const std::size_t images = p.images.size() / dim;
+    for (std::size_t k = 0; k < images; ++k) {
+      tlsx::Configuration c;
+      c.box = like.box;
+      c.species = like.species;
+      c.pos.assign(p.images.begin() + k * dim, p.images.begin() + (k + 1) * dim);
+      c.step = static_cast<long>(k);
+      frames.push_back(std::move(c));
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "path=%zu first=%d second=%d image=%zu energy=%.17g", w, p.first, p.second, k,
+                    p.image_energy[k]);
+      extra.emplace_back(buf);
+    }
+  }
+  if (frames.empty()) throw tlsx::Error("neb: --write-path " + path + ": no converged double well to write");
+  tlsx::write_extxyz_frames(path, frames, extra, model);
+  std::fprintf(stderr, "neb: wrote %zu images of %zu paths to %s\n", frames.size(), r.double_wells.size(), path.c_str());
+}
+
 // --pair: two minima from files, the whole connect procedure, the quantities of every double well.
 void run_pair(const NebCli& c) {
   const tlsx::Model model = tlsx::resolve_model(c.model);
@@ -66,10 +140,23 @@ void run_pair(const NebCli& c) {
   const tlsx::Configuration b = tlsx::cli::load_configuration(c.pair[1], model);
   tlsx::check_pair(a, b, c.pair[0], c.pair[1]);  // before the backend's "auto" notice
   auto backend = tlsx::make_backend(c.backend, c.threads);
-  const tlsx::PairPath path = tlsx::connect_pair(a, b, c.pair[0], c.pair[1], model, c.o, *backend);
+  const tlsx::PairEnds ends = tlsx::pair_ends(a, b, c.pair[0], c.pair[1], model, c.o, *backend);
+  for (int e = 0; e < 2; ++e) {
+    const tlsx::EndQuench& q = ends.quench[e];
+    if (q.quenched)
+      std::fprintf(stderr,
+                   "neb: %s is not a minimum (max force %.3g >= 1e-6): quenched to %.3g, energy change %.6g, largest "
+                   "displacement %.4g sigma\n",
+                   c.pair[static_cast<std::size_t>(e)].c_str(), q.max_force, c.o.minimize_tolerance, q.energy_change,
+                   q.largest_displacement);
+  }
+  BandProgressLine progress(c.o.climb_start_tolerance, c.o.force_tolerance, c.o.climb);
+  const tlsx::PairPath path = tlsx::connect_pair(ends, model, c.o, *backend, !c.write_path.empty(),
+                                                 [&](const tlsx::BandProgress& p) { progress(p); });
   const tlsx::ConnectResult& r = path.result;
   const std::string& status = path.status;
   const double seconds = path.seconds;
+  if (!c.write_path.empty()) write_paths(c.write_path, r, a, model);
   std::fprintf(stderr, "neb: %s: %d intermediate minima, %zu double wells, %zu failures, %ld bands, %.2f s\n",
                status.c_str(), r.intermediate_minima(), r.double_wells.size(), r.failures.size(), r.bands, seconds);
   for (const tlsx::ElementaryPath& p : r.double_wells)
@@ -94,6 +181,7 @@ void run_pair(const NebCli& c) {
         .add("n", a.n())
         .add("images", c.o.images)
         .add("method", c.method)
+        .add("optimizer", c.optimizer)
         .add("minima_energy", energies)
         .add("intermediate_minima", r.intermediate_minima())
         .add("masses", kDefaultMasses)
@@ -101,7 +189,22 @@ void run_pair(const NebCli& c) {
         .add("failures", fails)
         .add("bands", r.bands)
         .add("force_evaluations", r.force_evaluations)
+        .add("force_evaluations_plain_band", r.phase_force_evaluations[0])
+        .add("force_evaluations_climbing", r.phase_force_evaluations[1])
         .add("seconds", seconds);
+    std::vector<tlsx::JsonObject> ends;
+    for (int e = 0; e < 2; ++e) {
+      const tlsx::EndQuench& q = ends.quench[e];
+      tlsx::JsonObject o;
+      o.add("file", c.pair[e]).add("max_force", q.max_force).add("quenched", q.quenched);
+      if (q.quenched)
+        o.add("energy_change", q.energy_change)
+            .add("largest_displacement", q.largest_displacement)
+            .add("force_evaluations", q.force_evaluations);
+      ends.push_back(o);
+    }
+    j.add("ends", ends);
+    if (!c.write_path.empty()) j.add("path_file", c.write_path);
     tlsx::cli::print_json(j.str());
   }
 }
@@ -153,10 +256,12 @@ void run_library(NebCli c) {
 void run_neb(NebCli c) {
   c.o.method = c.method == "string" ? tlsx::PathMethod::string : tlsx::PathMethod::neb;
   c.o.climb = !c.no_climb;
+  c.o.optimizer = c.optimizer == "lbfgs" ? tlsx::BandOptimizer::lbfgs : tlsx::BandOptimizer::fire;
   if (!c.pair.empty()) {
     if (!c.input.empty()) throw tlsx::Error("neb: give either a library or --pair A B, not both");
     run_pair(c);
   } else {
+    if (!c.write_path.empty()) throw tlsx::Error("neb: --write-path needs --pair A B");
     run_library(c);
   }
 }
@@ -169,8 +274,12 @@ const tlsx::cli::Registrar reg{[](CLI::App& app) {
   sub->add_option("library", c->input, "Library written by tlsx explore (HDF5)");
   sub->add_option("-o,--output", c->output, "Output library (HDF5, stage neb)");
   sub->add_option("--pair", c->pair, "Two minima (configuration files) instead of a library")->expected(2);
+  sub->add_option("--write-path", c->write_path,
+                  "With --pair: write the images of every double well's path as an extended-XYZ trajectory");
   sub->add_option("--model", c->model, "Model file (TOML) for --pair; default: built-in KA2");
   sub->add_option("--method", c->method, "Path method")->check(CLI::IsMember({"neb", "string"}))->capture_default_str();
+  sub->add_option("--optimizer", c->optimizer, "Band optimiser: FIRE 2.0 or global L-BFGS on the whole band")
+      ->check(CLI::IsMember({"fire", "lbfgs"}))->capture_default_str();
   sub->add_option("--images", o.images, "Images including the two minima")->capture_default_str();
   sub->add_option("--spring", o.spring, "Spring constant (NEB)")->check(tlsx::cli::positive(o.spring))->capture_default_str();
   sub->add_option("--ftol", o.force_tolerance, "Converged when the largest band-force component is below this")

@@ -9,6 +9,7 @@
 
 #include "text_parsing.hpp"
 #include "tlsx/core/error.hpp"
+#include "tlsx/io/atomic_file.hpp"
 
 namespace tlsx {
 
@@ -241,24 +242,47 @@ Configuration read_extxyz(const std::string& path, const Model& model) {
   return last;
 }
 
-void write_extxyz(const std::string& path, const Configuration& c, const Model& model) {
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) throw input_error(path, 0, "cannot create file");
+namespace {
+
+// One frame: the count line, the comment line (with `extra` key=value pairs appended) and N lines.
+void write_frame(std::FILE* f, const Configuration& c, const Model& model, const std::string& extra) {
   const int n = c.n();
   const double* l = c.box.length;
   std::fprintf(f, "%d\n", n);
   std::fprintf(f, "Lattice=\"%.17g 0 0 0 %.17g 0 0 0 %.17g\" Properties=species:S:1:pos:R:3%s:type:I:1 pbc=\"T T T\" "
-                  "Time=%.17g Step=%ld Model=\"%s\"\n",
-               l[0], l[1], l[2], c.has_velocities() ? ":vel:R:3" : "", c.time, c.step, model.name.c_str());
+                  "Time=%.17g Step=%ld Model=\"%s\"%s%s\n",
+               l[0], l[1], l[2], c.has_velocities() ? ":vel:R:3" : "", c.time, c.step, model.name.c_str(),
+               extra.empty() ? "" : " ", extra.c_str());
   for (int i = 0; i < n; ++i) {
     std::fprintf(f, "%s %.17g %.17g %.17g", model.species[c.species[i]].element.c_str(), c.pos[i], c.pos[n + i],
                  c.pos[2 * std::size_t(n) + i]);
     if (c.has_velocities()) std::fprintf(f, " %.17g %.17g %.17g", c.vel[i], c.vel[n + i], c.vel[2 * std::size_t(n) + i]);
     std::fprintf(f, " %d\n", c.species[i] + 1);
   }
+}
+
+void write_frames(const std::string& path, const std::vector<const Configuration*>& frames,
+                  const std::vector<std::string>& extra, const Model& model) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) throw input_error(path, 0, "cannot create file");
+  for (std::size_t k = 0; k < frames.size(); ++k) write_frame(f, *frames[k], model, k < extra.size() ? extra[k] : "");
   const bool ok = !std::ferror(f) && std::fflush(f) == 0;
   const int saved = errno;
   if (std::fclose(f) != 0 || !ok) throw input_error(path, 0, std::string("cannot write: ") + std::strerror(ok ? errno : saved));
+}
+
+}  // namespace
+
+void write_extxyz(const std::string& path, const Configuration& c, const Model& model) {
+  write_frames(path, {&c}, {}, model);
+}
+
+void write_extxyz_frames(const std::string& path, const std::vector<Configuration>& frames,
+                         const std::vector<std::string>& extra, const Model& model) {
+  if (frames.empty()) throw input_error(path, 0, "no frames to write");
+  std::vector<const Configuration*> ptr;
+  for (const Configuration& c : frames) ptr.push_back(&c);
+  write_atomically(path, [&](const std::string& tmp) { write_frames(tmp, ptr, extra, model); });
 }
 
 }  // namespace tlsx

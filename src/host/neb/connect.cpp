@@ -22,8 +22,8 @@ namespace {
 
 class Connector {
  public:
-  Connector(PathSurface& surface, const ConnectParams& p, const KnownPair& known)
-      : surface_(surface), p_(p), known_(known) {}
+  Connector(PathSurface& surface, const ConnectParams& p, const KnownPair& known, const BandObserver& observer)
+      : surface_(surface), p_(p), known_(known), observer_(observer) {}
 
   ConnectResult run(const std::vector<double>& a, const std::vector<double>& b) {
     const std::size_t dim = surface_.dimension();
@@ -54,16 +54,6 @@ class Connector {
     out_.failures.push_back({i, j, reason, not_converged});
   }
 
-  // The band's images in the double well's orientation (from the lower minimum).
-  static void keep_images(const BandResult& band, ElementaryPath& path) {
-    const std::size_t dim = static_cast<std::size_t>(band.dimension);
-    path.images.resize(band.x.size());
-    for (int k = 0; k < band.images; ++k) {
-      const int from = path.double_well.first_is_lower ? k : band.images - 1 - k;
-      std::copy(band.image(from), band.image(from) + dim, path.images.begin() + static_cast<std::ptrdiff_t>(k * dim));
-    }
-  }
-
   // Index of the known minimum equal to m, or -1.
   int find(const Minimum& m) const {
     for (std::size_t k = 0; k < out_.minima.size(); ++k) {
@@ -75,9 +65,18 @@ class Connector {
   }
 
   void process(int i, int j) {
-    const BandResult band = find_minimum_energy_path(surface_, out_.minima[i].x.data(), out_.minima[j].x.data(), p_.neb);
+    BandObserver observe;
+    if (observer_)
+      observe = [this](const BandProgress& progress) {
+        BandProgress q = progress;
+        q.band = out_.bands + 1;
+        observer_(q);
+      };
+    const BandResult band =
+        find_minimum_energy_path(surface_, out_.minima[i].x.data(), out_.minima[j].x.data(), p_.neb, observe);
     ++out_.bands;
     out_.force_evaluations += band.force_evaluations;
+    for (int phase = 0; phase < 2; ++phase) out_.phase_force_evaluations[phase] += band.phase_force_evaluations[phase];
     if (!band.converged()) {
       fail(i, j, band.reason, true);
       return;
@@ -88,8 +87,11 @@ class Connector {
         fail(i, j, "no barrier: the energy is monotonic along the path, the higher end point is not a separate minimum");
         return;
       }
-      out_.double_wells.push_back({i, j, make_double_well(surface_, band), {}});
-      if (p_.keep_images) keep_images(band, out_.double_wells.back());
+      out_.double_wells.push_back({i, j, make_double_well(surface_, band), {}, {}});
+      if (p_.keep_images) {
+        out_.double_wells.back().images = band.x;
+        out_.double_wells.back().image_energy = band.energy;
+      }
       return;
     }
     // Split: minimise the image nearest each intermediate minimum.
@@ -136,6 +138,7 @@ class Connector {
   PathSurface& surface_;
   const ConnectParams& p_;
   const KnownPair& known_;
+  const BandObserver& observer_;
   ConnectResult out_;
   std::deque<std::pair<int, int>> work_;
   std::set<std::pair<int, int>> seen_;
@@ -144,8 +147,8 @@ class Connector {
 }  // namespace
 
 ConnectResult connect_minima(PathSurface& surface, const std::vector<double>& a, const std::vector<double>& b,
-                             const ConnectParams& params, const KnownPair& known) {
-  return Connector(surface, params, known).run(a, b);
+                             const ConnectParams& params, const KnownPair& known, const BandObserver& observer) {
+  return Connector(surface, params, known, observer).run(a, b);
 }
 
 }  // namespace tlsx

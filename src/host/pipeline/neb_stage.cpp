@@ -121,6 +121,7 @@ std::string neb_config_json(const NebStageOptions& o) {
       .add("max_iterations", static_cast<long long>(o.max_iterations))
       .add("climb", o.climb)
       .add("climb_start_tolerance", o.climb_start_tolerance)
+      .add("optimizer", o.optimizer == BandOptimizer::lbfgs ? "lbfgs" : "fire")
       .add("minimize_tolerance", o.minimize_tolerance)
       .add("max_bands", o.max_bands)
       .add("skin", o.skin);
@@ -138,6 +139,7 @@ ConnectParams connect_params(const NebStageOptions& o) {
   p.neb.max_iterations = o.max_iterations;
   p.neb.climb = o.climb;
   p.neb.climb_start_tolerance = o.climb_start_tolerance;
+  p.neb.optimizer = o.optimizer;
   p.minimize_tolerance = o.minimize_tolerance;
   p.max_bands = o.max_bands;
   return p;
