@@ -192,7 +192,7 @@ void run_pair(const NebCli& c) {
         .add("force_evaluations_plain_band", r.phase_force_evaluations[0])
         .add("force_evaluations_climbing", r.phase_force_evaluations[1])
         .add("seconds", seconds);
-    std::vector<tlsx::JsonObject> ends;
+    std::vector<tlsx::JsonObject> end_reports;
     for (int e = 0; e < 2; ++e) {
       const tlsx::EndQuench& q = ends.quench[e];
       tlsx::JsonObject o;
@@ -201,9 +201,9 @@ void run_pair(const NebCli& c) {
         o.add("energy_change", q.energy_change)
             .add("largest_displacement", q.largest_displacement)
             .add("force_evaluations", q.force_evaluations);
-      ends.push_back(o);
+      end_reports.push_back(o);
     }
-    j.add("ends", ends);
+    j.add("ends", end_reports);
     if (!c.write_path.empty()) j.add("path_file", c.write_path);
     tlsx::cli::print_json(j.str());
   }
