@@ -6,6 +6,9 @@
 # ${FUZZ_OUT:-build-sanitize/fuzz}/<target>/ (crash-*, timeout-*, leak-*, oom-*), reproduce with
 #   build-sanitize/tests/fuzz/<fuzz_target> <that file>
 # New inputs that reach new code go to that folder's corpus/, not into the source tree.
+# FUZZ_SEED (default 1) fixes libFuzzer's mutation sequence, so the short run of the test command
+# replays the same inputs each time (a finding is reproducible; a new one comes from a longer run or
+# another seed, e.g. FUZZ_SEED=0: libFuzzer picks one).
 # Usage: bash scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. bash scripts/fuzz.sh 3600 fuzz_library
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +32,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work/corpus" "$work/tmp"
   # -timeout: one input running over 10 s is a hang; -rss_limit_mb: 2 GiB; the scratch files of the
   # targets go to $work/tmp. The last lines of libFuzzer's log are the figures of docs/reliability.md.
-  if TMPDIR="$PWD/$work/tmp" "$build/tests/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  if TMPDIR="$PWD/$work/tmp" "$build/tests/fuzz/$t" -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" "$seeds" >"$work/log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
     cov=$(grep -o 'cov: [0-9]*' "$work/log" | tail -1 | cut -d' ' -f2)

@@ -71,6 +71,19 @@ TEST(MalformedText, OverlapCheckInAHugeBoxIsBoundedAndStillFindsOverlaps) {
   EXPECT_NO_THROW(validate_configuration(c, model, "huge.data"));
 }
 
+// Found by fuzz_h5md: a coordinate of 1.2e289 in a box of 7 reached the overlap grid's cell index as
+// an out-of-range float-to-int conversion. A coordinate so far outside the box has lost the digits
+// that place it inside: refused with its particle named; unwrapped coordinates a few boxes away stay valid.
+TEST(MalformedText, CoordinateFarOutsideTheBoxIsRefusedNamingTheParticle) {
+  const Model model = ka2_model();
+  Configuration c = io_configuration(model, 7, 8, true);
+  const double l = c.box.length[1];
+  c.pos[343 + 12] += 3.0 * l;  // particle 13, three boxes away in y: an unwrapped coordinate
+  EXPECT_NO_THROW(validate_configuration(c, model, "far.h5"));
+  c.pos[343 + 12] = 1.23093e289;
+  expect_error([&] { validate_configuration(c, model, "far.h5"); }, {"far.h5", "particle 13 lies", "box lengths from the box"});
+}
+
 // A dataset whose extents promise more values than the file stores (made without data, as a
 // corrupt or truncated file has it) is refused before a buffer of that size is allocated.
 TEST(MalformedHdf5, DatasetWithExtentsButNoStoredValuesIsRefused) {

@@ -10,6 +10,10 @@ namespace tlsx {
 
 namespace {
 
+// Coordinates may lie outside the box (unwrapped trajectories), but no further than this many box
+// lengths: beyond, wrapping them back loses more than 1e-9 of a box length to rounding.
+constexpr double kFarestImage = 1e6;
+
 std::string number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
@@ -94,9 +98,16 @@ void validate_configuration(const Configuration& c, const Model& model, const st
     if (c.species[i] < 0 || c.species[i] >= model.n_species())
       throw input_error(path, 0, "particle " + std::to_string(i + 1) + " has species index " + std::to_string(c.species[i]) +
                                      " outside model " + model.name);
-  for (std::size_t k = 0; k < c.pos.size(); ++k)
+  for (std::size_t k = 0; k < c.pos.size(); ++k) {
     if (!std::isfinite(c.pos[k]))
       throw input_error(path, 0, "non-finite position of particle " + std::to_string(k % n + 1));
+    // Far outside the box a coordinate has lost the digits that place it inside (wrapping 1e289 into
+    // a box of 10 is rounding noise): such a file is refused, not silently scrambled.
+    const double edge = c.box.length[k / static_cast<std::size_t>(n)];
+    if (std::fabs(c.pos[k]) > kFarestImage * edge)
+      throw input_error(path, 0, "particle " + std::to_string(k % n + 1) + " lies " + number(std::fabs(c.pos[k]) / edge) +
+                                     " box lengths from the box (more than " + number(kFarestImage) + ")");
+  }
   for (std::size_t k = 0; k < c.vel.size(); ++k)
     if (!std::isfinite(c.vel[k]))
       throw input_error(path, 0, "non-finite velocity of particle " + std::to_string(k % n + 1));
