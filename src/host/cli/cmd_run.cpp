@@ -27,6 +27,7 @@
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
 #include "tlsx/io/atomic_file.hpp"
+#include "tlsx/io/plain_files.hpp"
 #include "tlsx/io/output_lock.hpp"
 #include "tlsx/pipeline/library.hpp"
 #include "tlsx/pipeline/run_plan.hpp"
@@ -76,26 +77,6 @@ class ForwardSignals {
 bool exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
-}
-
-void make_directories(const std::string& path) {
-  std::string partial;
-  std::stringstream parts(path);
-  std::string piece;
-  if (!path.empty() && path.front() == '/') partial = "/";
-  while (std::getline(parts, piece, '/')) {
-    if (piece.empty()) continue;
-    partial += piece + "/";
-    if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
-      throw tlsx::Error("run: cannot create directory " + partial + ": " + std::strerror(errno));
-  }
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::string self_executable() {
@@ -162,9 +143,9 @@ bool run_pipeline(const RunCli& c, const std::function<void()>& started = {}) {
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   const tlsx::RunPlan plan = plan_of(c);
   tlsx::cli::check_preset_options(tlsx::preset_stage_options(plan.config_text, c.config), c.config, plan);
-  make_directories(plan.output_dir);
+  tlsx::make_directories(plan.output_dir, "run");
   const tlsx::OutputLock lock(plan.output_dir + "/run.lock", "run", plan.output_dir);
-  for (const tlsx::RunColumn& col : plan.columns) make_directories(col.directory);
+  for (const tlsx::RunColumn& col : plan.columns) tlsx::make_directories(col.directory, "run");
 
   // DIR/run.toml records the preset; a directory started with another one is not continued.
   const std::string stored = plan.output_dir + "/run.toml";
@@ -172,7 +153,7 @@ bool run_pipeline(const RunCli& c, const std::function<void()>& started = {}) {
     if (!c.resume)
       throw tlsx::Error("run: " + plan.output_dir + " already holds a run (" + stored +
                         "): continue it with --resume, or choose another --output");
-    if (read_text(stored) != plan.config_text)
+    if (tlsx::read_text(stored) != plan.config_text)
       throw tlsx::Error("run: " + c.config + " differs from the configuration " + stored +
                         " this run was started with: use the same file to resume, or another --output");
   } else {
@@ -301,7 +282,7 @@ void merge_shards(const RunCli& c) {
   const auto t0 = std::chrono::steady_clock::now();
   tlsx::ShardMerge m = tlsx::merge_shards(dir, c.config);
   const std::string stored = dir + "/run.toml";
-  if (exists(stored) && read_text(stored) != m.preset_text)
+  if (exists(stored) && tlsx::read_text(stored) != m.preset_text)
     throw tlsx::Error("run: " + stored + " differs from the preset the shards were run with (" + m.preset_path + ")");
   if (!exists(stored)) tlsx::write_text_atomically(stored, m.preset_text);
   const std::size_t slash = m.preset_path.find_last_of('/');

@@ -19,6 +19,7 @@
 #include "tlsx/core/error.hpp"
 #include "tlsx/core/json.hpp"
 #include "tlsx/io/atomic_file.hpp"
+#include "tlsx/io/plain_files.hpp"
 #include "tlsx/pipeline/run_plan.hpp"
 #include "tlsx/pipeline/shard_plan.hpp"
 #include "tlsx/pipeline/shard_status.hpp"
@@ -32,26 +33,6 @@ struct SlurmCli {
   tlsx::SlurmJobOptions jobs;
   bool dry_run = false, json = false;
 };
-
-void make_directories(const std::string& path) {
-  std::string partial;
-  std::stringstream parts(path);
-  std::string piece;
-  if (!path.empty() && path.front() == '/') partial = "/";
-  while (std::getline(parts, piece, '/')) {
-    if (piece.empty()) continue;
-    partial += piece + "/";
-    if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
-      throw tlsx::Error("slurm: cannot create directory " + partial + ": " + std::strerror(errno));
-  }
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
@@ -100,7 +81,7 @@ std::vector<int> shards_to_run(const SlurmCli& c, const tlsx::RunPlan& full, con
                           " shards, not " + std::to_string(c.shards));
     }
     struct stat st {};
-    if (::stat((shard_dir + "/run.toml").c_str(), &st) == 0 && read_text(shard_dir + "/run.toml") != full.config_text)
+    if (::stat((shard_dir + "/run.toml").c_str(), &st) == 0 && tlsx::read_text(shard_dir + "/run.toml") != full.config_text)
       throw tlsx::Error("slurm: " + tlsx::shard_label(dir, k) + " was started from another preset (its run.toml differs from " +
                         c.config + ")");
     const tlsx::RunPlan plan = tlsx::shard_run_plan(full.config_text, c.config, base_dir, dir, k, c.shards);
@@ -144,7 +125,7 @@ void run_slurm(SlurmCli c) {
     return;
   }
 
-  make_directories(dir + "/slurm/logs");
+  tlsx::make_directories(dir + "/slurm/logs", "slurm");
   tlsx::SlurmSubmission sub;
   if (tlsx::has_slurm_submission(dir)) {
     // The merge job of the earlier submission waits for an array that can no longer succeed.

@@ -13,6 +13,7 @@
 
 #include "tlsx/core/error.hpp"
 #include "tlsx/io/atomic_file.hpp"
+#include "tlsx/io/plain_files.hpp"
 #include "tlsx/pipeline/run_plan.hpp"
 #include "tlsx/pipeline/shard_plan.hpp"
 
@@ -23,13 +24,6 @@ namespace {
 bool exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::string folder_of(const std::string& path) {
