@@ -16,6 +16,7 @@ seconds=${1:-20}
 shift $(( $# > 0 ? 1 : 0 ))
 build=${SANITIZE_BUILD_DIR:-build-sanitize}
 out=${FUZZ_OUT:-$build/fuzz}
+mkdir -p "$out" && out=$(cd "$out" && pwd)  # absolute: the targets run with TMPDIR inside it
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   targets=(fuzz_lammps_data fuzz_extxyz fuzz_h5md fuzz_model_toml fuzz_run_preset fuzz_profile_csv
@@ -32,7 +33,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work/corpus" "$work/tmp"
   # -timeout: one input running over 10 s is a hang; -rss_limit_mb: 2 GiB; the scratch files of the
   # targets go to $work/tmp. The last lines of libFuzzer's log are the figures of docs/reliability.md.
-  if TMPDIR="$PWD/$work/tmp" "$build/tests/fuzz/$t" -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  if TMPDIR="$work/tmp" "$build/tests/fuzz/$t" -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" "$seeds" >"$work/log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
     cov=$(grep -o 'cov: [0-9]*' "$work/log" | tail -1 | cut -d' ' -f2)
