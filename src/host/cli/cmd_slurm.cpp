@@ -34,15 +34,6 @@ struct SlurmCli {
   bool dry_run = false, json = false;
 };
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // The job id sbatch --parsable printed ("123" or "123;cluster").
 std::string submit(const std::string& args, const std::string& script) {
   const tlsx::cli::CommandResult r = tlsx::cli::run_command("sbatch --parsable " + args + " " + tlsx::shell_quote(script));
@@ -148,7 +139,7 @@ void run_slurm(SlurmCli c) {
   }
   tlsx::write_text_atomically(merge_script, merge_text);
   sub.merge_job = submit(dependency, merge_script);
-  sub.submitted = utc_now();
+  sub.submitted = tlsx::utc_now();
   tlsx::write_slurm_submission(dir, sub);
   std::fprintf(stderr, "slurm: submitted merge job %s%s; follow the run with: tlsx status %s\n", sub.merge_job.c_str(),
                dependency.empty() ? "" : (" (after every shard: " + dependency + ")").c_str(), dir.c_str());

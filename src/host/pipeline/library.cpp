@@ -8,6 +8,7 @@
 #include "tlsx/core/error.hpp"
 #include "tlsx/io/atomic_file.hpp"
 #include "tlsx/io/hdf5_file.hpp"
+#include "tlsx/io/plain_files.hpp"
 
 namespace tlsx {
 
@@ -45,15 +46,6 @@ const double* Library::coordinates(std::int64_t row) const {
 }
 
 namespace {
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // A column with its meaning attached, so that the file explains itself in h5py / h5dump.
 template <class T>

@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "tlsx/core/error.hpp"
+#include "tlsx/io/plain_files.hpp"
 #include "tlsx/io/atomic_file.hpp"
 
 namespace tlsx {
@@ -51,15 +52,6 @@ std::string quoted(const std::string& s) {
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 bool parse_int(const std::string& s, long long& v) {
