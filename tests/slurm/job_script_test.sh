@@ -29,8 +29,8 @@ mkdir -p "$work/bin" "$work/run/shards/1"
 # tlsx stand-in: records its arguments, writes the shard status the case asks for, exits as asked.
 cat >"$work/bin/tlsx" <<'EOF'
 #!/usr/bin/env bash
-echo "$@" >>"$WORK/tlsx.args"
 trap 'echo TERM >>"$WORK/tlsx.signals"; echo "state = \"stopped\"" >"$WORK/run/shards/1/status.toml"; kill $! 2>/dev/null; exit 0' TERM
+echo "$@" >>"$WORK/tlsx.args"  # after the trap: once the test sees the arguments, a SIGTERM is caught
 case "$CASE" in
   done) echo 'state = "done"' >"$WORK/run/shards/1/status.toml"; exit 0 ;;
   stopped) echo 'state = "stopped"' >"$WORK/run/shards/1/status.toml"; exit 0 ;;

@@ -135,10 +135,12 @@ grep -Eq "^Dependency=afterok:${array}(_\\*)?(\\(unfulfilled\\))?$" <<<"$depende
   fail "the merge job $merge does not wait for the array: $dependency"
 say "submitted array $array and merge $merge ($dependency)"
 
-# ---- 2. cancel shard 1 once it has a checkpoint ----
+# ---- 2. cancel shard 1 once its exploration has a checkpoint ----
+# (not prepare's: that one is removed when prepare finishes a fraction of a second later, and a SIGTERM
+# that reaches the next stage before it has set its handlers stops it with nothing to resume from)
 deadline=$((SECONDS + 240))
-until ls "$run"/shards/1/Tf*/*.ckpt >/dev/null 2>&1; do
-  ((SECONDS < deadline)) || fail "shard 1 wrote no checkpoint in 240 s"
+until ls "$run"/shards/1/Tf*/explore.h5.ckpt >/dev/null 2>&1; do
+  ((SECONDS < deadline)) || fail "shard 1 wrote no exploration checkpoint in 240 s"
   sleep 0.2
 done
 scancel "${array}_1" || fail "scancel ${array}_1 failed"

@@ -137,7 +137,12 @@ std::string shard_array_script(const SlurmJobOptions& o) {
   s += "pid=$!\n";
   s += "trap 'terminated=1; kill -TERM $pid 2>/dev/null' TERM\n";
   s += "wait $pid\nstatus=$?\n";
-  s += "while kill -0 $pid 2>/dev/null; do wait $pid; status=$?; done\n";
+  // The trapped SIGTERM interrupts `wait` (status 143) while tlsx run is still writing its checkpoints; wait on
+  // until it has exited, then once more for its own status (bash keeps a reaped child's status; 127: none left).
+  s += "if [ $terminated -eq 1 ]; then\n";
+  s += "  while kill -0 $pid 2>/dev/null; do wait $pid; done\n";
+  s += "  wait $pid 2>/dev/null; again=$?; [ $again -eq 127 ] || status=$again\n";
+  s += "fi\n";
   s += "if [ $status -ne 0 ]; then echo \"tlsx slurm: shard $k failed (exit $status)\"; exit $status; fi\n";
   s += "if grep -q '^state = \"done\"' " + dir + "\"/shards/$k/status.toml\" 2>/dev/null; then\n";
   s += "  echo \"tlsx slurm: shard $k done\"; exit 0\nfi\n";
